@@ -1,0 +1,166 @@
+"""The command line: ``chaishop`` (the shop), ``chaishop bench``, ``demo``, ``serve``.
+
+Kept import-light: Textual is imported only by the commands that draw.  Every
+bad value exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from chaishop import __version__
+
+MODES = ("sequential", "threads", "processes", "asyncio")
+RECIPES = ("brew", "orders", "mixed")
+
+MAX_CREW = 16  # panes that still fit a projector; bench allows more
+MAX_BENCH_CREW = 64
+MAX_ORDERS = 1000
+MAX_SIZE = 10_000_000_000  # ~4 minutes of counting per order here
+MAX_WAIT_S = 60.0
+MAX_REPEAT = 50
+
+
+class CliError(Exception):
+    """A bad value found after parsing; reported like an argparse error."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2: no usage block, no traceback
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def int_in(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({lo}..{hi:,})")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def float_in(lo: float, hi: float, *, low_open: bool = False) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value != value or not (lo < value if low_open else lo <= value) or value > hi:
+            bound = f"more than {lo:g}" if low_open else f"{lo:g}"
+            raise argparse.ArgumentTypeError(f"{text} is out of range ({bound}..{hi:g})")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def mode_list(text: str) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    if not modes:
+        raise argparse.ArgumentTypeError("give at least one mode")
+    for m in modes:
+        if m not in available_modes():
+            raise argparse.ArgumentTypeError(
+                f"unknown mode {m!r} (choose from {', '.join(available_modes())})")
+    if len(set(modes)) != len(modes):
+        raise argparse.ArgumentTypeError("a mode is named twice")
+    return modes
+
+
+def available_modes() -> tuple[str, ...]:
+    return MODES
+
+
+def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
+    p.add_argument("--recipe", choices=RECIPES, default="brew",
+                   help="brew: CPU-bound counting; orders: I/O-bound waiting; mixed: both")
+    p.add_argument("--baristas", type=int_in(1, crew_max), default=2, metavar="N",
+                   help=f"crew size (1..{crew_max})")
+    p.add_argument("--orders", type=int_in(1, MAX_ORDERS), default=None, metavar="N",
+                   help="orders per run (default: two per barista)")
+    p.add_argument("--size", type=int_in(1, MAX_SIZE), default=None, metavar="N",
+                   help="brew iterations per order (default: calibrated so one order takes "
+                        "--order-seconds; 100000000 reproduces the tutorial)")
+    p.add_argument("--order-seconds", type=float_in(0.0, 60.0, low_open=True), default=1.0,
+                   metavar="S", help="target duration of one order (default 1)")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="chaishop", description="A chai shop in your terminal: watch threads, "
+                    "processes and asyncio tasks brew, and measure who is really faster.")
+    parser.add_argument("--version", action="version", version=f"chaishop {__version__}")
+    parser.add_argument("--mode", choices=MODES, default="threads", help="the crew to open with")
+    _add_shop_options(parser, MAX_CREW)
+    parser.add_argument("--screenshot-dir", default="screenshots", metavar="DIR",
+                        help="where the S key saves SVG screenshots (created if missing)")
+    sub = parser.add_subparsers(dest="command", metavar="{bench}")
+
+    b = sub.add_parser("bench", help="run the same orders through several crews and print a table",
+                       description="Run identical orders through several crews, interleaved "
+                       "and repeated, and print medians.")
+    b.add_argument("--modes", type=mode_list, default=["sequential", "threads", "processes", "asyncio"],
+                   help="comma-separated modes (default: all)")
+    _add_shop_options(b, MAX_BENCH_CREW)
+    b.add_argument("--repeat", type=int_in(1, MAX_REPEAT), default=3, metavar="N",
+                   help="rounds per mode; medians are shown (default 3)")
+    b.add_argument("--no-warmup", action="store_true", help="skip the warm-up round")
+    fmt = b.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_const", dest="format", const="json",
+                     help="print one JSON object")
+    fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="print CSV")
+    fmt.add_argument("--markdown", action="store_const", dest="format", const="markdown",
+                     help="print a Markdown table")
+    return parser
+
+
+def _size(args) -> int:
+    from chaishop.core.recipes import calibrate
+
+    return args.size or calibrate(args.order_seconds)
+
+
+def cmd_bench(args) -> int:
+    from chaishop.core import bench
+
+    if args.orders is None:
+        args.orders = 2 * args.baristas
+    size = _size(args)
+    quiet = args.format is not None or not sys.stderr.isatty()
+    report = bench.bench(args.modes, args.recipe, args.baristas, args.orders, size,
+                         args.order_seconds, repeat=args.repeat, warmup=not args.no_warmup,
+                         progress=(lambda _: None) if quiet else
+                         (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr, flush=True)))
+    if not quiet:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    render = {None: bench.as_table, "json": bench.as_json, "csv": bench.as_csv,
+              "markdown": bench.as_markdown}[args.format]
+    print(render(report).rstrip("\n"))
+    return 0
+
+
+def cmd_shop(args) -> int:
+    from chaishop.ui.app import run_app
+
+    return run_app(args)
+
+
+COMMANDS = {None: cmd_shop, "bench": cmd_bench}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args) or 0
+    except CliError as exc:
+        parser.exit(2, f"chaishop: error: {exc}\n")
+    except KeyboardInterrupt:
+        print("chaishop: interrupted", file=sys.stderr)
+        return 130

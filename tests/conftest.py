@@ -1,0 +1,52 @@
+"""Shared fixtures.  Every test must leave no child process and no stray thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psutil
+import pytest
+
+# multiprocessing's resource tracker is a per-interpreter singleton started by
+# the first spawn; it lives until this interpreter exits, by design.
+_SINGLETONS = ("resource_tracker", "forkserver")
+
+
+def _children() -> list[psutil.Process]:
+    out = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            cmd = " ".join(p.cmdline())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            continue
+        if not any(s in cmd for s in _SINGLETONS):
+            out.append(p)
+    return out
+
+
+def _wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Fail any test that leaves a child process or a barista thread behind."""
+    yield
+    if not _wait_until(lambda: not _children(), 3.0):
+        left = _children()
+        for p in left:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        pytest.fail(f"test left child processes behind: {[(p.pid, p.name()) for p in left]}")
+    stray = lambda: [t.name for t in threading.enumerate()  # noqa: E731
+                     if t.name.startswith(("Barista-", "asyncio-loop", "kitchen-"))]
+    if not _wait_until(lambda: not stray(), 3.0):
+        pytest.fail(f"test left barista threads behind: {stray()}")
