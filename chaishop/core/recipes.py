@@ -17,15 +17,16 @@ MIXED = "mixed"
 WAIT = "wait"  # the step kind of an I/O wait
 RECIPES = (BREW, ORDERS, MIXED)
 
-# Not offered in menus: an order that raises, to show how a crew copes with a
-# barista that crashes.
+# Not offered in menus: like brew, but order #1 is spilled (raises), to show how
+# a crew copes with a barista that crashes while the others go on.
 SPILL = "spill"
+SPILLED_ORDER = 1
 
 LABELS = {
     BREW: "brew (CPU-bound)",
     ORDERS: "orders (I/O-bound)",
     MIXED: "mixed (half wait, half brew)",
-    SPILL: "spill (raises)",
+    SPILL: "spill (order #1 raises)",
 }
 
 # Iterations per brew chunk: about 5 ms of counting here, small enough that a
@@ -60,7 +61,9 @@ def steps(order: Order) -> list[tuple[str, float]]:
     if order.recipe == MIXED:
         return [(WAIT, order.wait_s / 2), (BREW, order.size // 2)]
     if order.recipe == SPILL:
-        return [(BREW, order.size // 4), ("spill", 0)]
+        if order.number == SPILLED_ORDER:
+            return [(BREW, order.size // 4), ("spill", 0)]
+        return [(BREW, order.size)]
     raise ValueError(f"unknown recipe {order.recipe!r}")
 
 

@@ -87,6 +87,7 @@ class ProcessCrew(Crew):
         self._conns: dict[int, multiprocessing.connection.Connection] = {}
         self._names: dict[int, str] = {}
         self._cancel_sent = False
+        self._killed: set[int] = set()
         for b in range(1, self.baristas + 1):
             ours, theirs = ctx.Pipe(duplex=True)
             p = ctx.Process(target=barista_process, args=(b, theirs, self.timeout_s),
@@ -110,9 +111,8 @@ class ProcessCrew(Crew):
             self._cancel_sent = True
             for b in self.working():
                 self._send(b, CANCEL)
-        for b in list(self._knocked):
-            if b not in self._ended and self._procs[b].is_alive():
-                os.kill(self._procs[b].pid, signal.SIGKILL)
+        for b in self._knocked - self._ended - self._killed:
+            self._kill(b)
         live = {b: c for b, c in self._conns.items() if b not in self._ended}
         by_handle = {c: b for b, c in live.items()}
         by_sentinel = {self._procs[b].sentinel: b for b in live}
@@ -149,11 +149,17 @@ class ProcessCrew(Crew):
     def _who(self, barista: int) -> str:
         return self._names.get(barista, super()._who(barista))
 
+    def _kill(self, barista: int) -> None:
+        """SIGKILL one barista process: the OS frees whatever it held."""
+        self._killed.add(barista)
+        try:
+            self._procs[barista].kill()
+        except (ProcessLookupError, ValueError):
+            pass  # already gone (or already closed)
+
     def _abandon(self, barista: int) -> None:
         super()._abandon(barista)
-        p = self._procs.get(barista)
-        if p is not None and p.is_alive():
-            os.kill(p.pid, signal.SIGKILL)
+        self._kill(barista)
 
     def _wait(self, timeout: float | None) -> bool:
         deadline = None if timeout is None else time.perf_counter() + timeout
@@ -175,6 +181,7 @@ class ProcessCrew(Crew):
                         p.kill()
                 self._wait(JOIN_S)
         for p in self._procs.values():
-            p.close() if not p.is_alive() else None
+            if not p.is_alive():
+                p.close()
         for c in self._conns.values():
             c.close()

@@ -1,0 +1,90 @@
+"""The command line: bench output shapes, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+TINY = ["--size", "100000", "--order-seconds", "0.02", "--repeat", "1", "--no-warmup"]
+
+
+def chaishop(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "chaishop", *args], capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def test_bench_json_is_one_object_with_machine_and_one_row_per_mode():
+    out = chaishop("bench", "--json", "--baristas", "2", "--orders", "3",
+                   "--modes", "sequential,threads,processes,asyncio", *TINY)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)  # exactly one JSON object, nothing else on stdout
+    assert set(data) == {"machine", "runs"}
+    assert {"cores", "python", "gil_enabled"} <= set(data["machine"])
+    assert [r["mode"] for r in data["runs"]] == ["sequential", "threads", "processes", "asyncio"]
+    for row in data["runs"]:
+        assert set(row) == {"mode", "recipe", "baristas", "orders", "size", "wall_s", "cpu_s",
+                            "startup_s", "parallelism", "speedup"}
+        assert row["recipe"] == "brew" and row["orders"] == 3 and row["size"] == 100_000
+        assert row["wall_s"] > 0 and row["cpu_s"] > 0 and row["speedup"] > 0
+    assert data["runs"][0]["speedup"] == 1.0 and data["runs"][0]["baristas"] == 1
+    assert data["runs"][1]["baristas"] == 2
+
+
+def test_bench_formats_agree_with_each_other():
+    args = ("bench", "--modes", "threads,asyncio", "--recipe", "orders", "--baristas", "3", *TINY)
+    as_csv = chaishop(*args, "--csv")
+    as_md = chaishop(*args, "--markdown")
+    as_table = chaishop(*args)
+    for out in (as_csv, as_md, as_table):
+        assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [r["mode"] for r in rows] == ["threads", "asyncio"]
+    assert rows[0]["speedup"] == ""  # no sequential run, no speedup
+    md_lines = as_md.stdout.strip().splitlines()
+    assert md_lines[0].startswith("| mode |") and len(md_lines) == 4
+    assert "| threads |" in md_lines[2] and "| asyncio |" in md_lines[3]
+    assert "orders (I/O-bound) · 3 baristas" in as_table.stdout
+
+
+def test_python_dash_m_and_version():
+    out = chaishop("--version")
+    assert out.returncode == 0 and out.stdout.startswith("chaishop ")
+
+
+@pytest.mark.parametrize("args", [
+    ["bench", "--modes", "telepathy"],
+    ["bench", "--modes", ""],
+    ["bench", "--modes", "threads,threads"],
+    ["bench", "--recipe", "latte"],
+    ["bench", "--baristas", "0"],
+    ["bench", "--baristas", "-3"],
+    ["bench", "--baristas", "1000"],
+    ["bench", "--baristas", "two"],
+    ["bench", "--orders", "0"],
+    ["bench", "--orders", "99999999"],
+    ["bench", "--size", "0"],
+    ["bench", "--size", "1e99"],
+    ["bench", "--order-seconds", "0"],
+    ["bench", "--order-seconds", "nan"],
+    ["bench", "--order-seconds", "-1"],
+    ["bench", "--repeat", "0"],
+    ["bench", "--json", "--csv"],
+    ["--mode", "fork"],
+    ["--baristas", "17"],
+    ["--orders", "-1"],
+    ["--recipe", "espresso"],
+    ["--no-such-option"],
+    ["brew-me-a-coffee"],
+])
+def test_bad_values_exit_2_with_one_line_and_no_traceback(args):
+    out = chaishop(*args, timeout=30)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chaishop"), out.stderr
+    assert "error" in lines[0]
+    assert "Traceback" not in out.stderr and out.stdout == ""
