@@ -66,6 +66,8 @@ def mode_list(text: str) -> list[str]:
     if not modes:
         raise argparse.ArgumentTypeError("give at least one mode")
     for m in modes:
+        if m == INTERPRETERS and m not in available_modes():
+            raise argparse.ArgumentTypeError(f"mode {m!r} is not available: {_interpreters()[1]}")
         if m not in available_modes():
             raise argparse.ArgumentTypeError(
                 f"unknown mode {m!r} (choose from {', '.join(available_modes())})")
@@ -74,8 +76,17 @@ def mode_list(text: str) -> list[str]:
     return modes
 
 
+INTERPRETERS = "interpreters"  # a mode only where Python has subinterpreters (3.12+)
+
+
+def _interpreters() -> tuple[bool, str]:
+    from chaishop.core.crews.interpreters import interpreters_available
+
+    return interpreters_available()
+
+
 def available_modes() -> tuple[str, ...]:
-    return MODES
+    return MODES + ((INTERPRETERS,) if _interpreters()[0] else ())
 
 
 def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
@@ -100,7 +111,13 @@ def build_parser() -> Parser:
     _add_shop_options(parser, MAX_CREW)
     parser.add_argument("--screenshot-dir", default="screenshots", metavar="DIR",
                         help="where the S key saves SVG screenshots (created if missing)")
-    sub = parser.add_subparsers(dest="command", metavar="{bench}")
+    parser.add_argument("--record", metavar="FILE.cast", default=None,
+                        help="also record the session as an asciicast v2 file "
+                             "(asciinema play FILE.cast)")
+    parser.add_argument("--geometry", type=geometry, default=None, metavar="WxH",
+                        help="terminal size of the recording (default: yours, or 120x36 "
+                             "without a terminal)")
+    sub = parser.add_subparsers(dest="command", metavar="{bench,serve}")
 
     b = sub.add_parser("bench", help="run the same orders through several crews and print a table",
                        description="Run identical orders through several crews, interleaved "
@@ -117,7 +134,61 @@ def build_parser() -> Parser:
     fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="print CSV")
     fmt.add_argument("--markdown", action="store_const", dest="format", const="markdown",
                      help="print a Markdown table")
+    s = sub.add_parser("serve", help="serve the shop in a web browser",
+                       description="Serve the shop in a web browser (one shop per tab); "
+                       "the shop options go before 'serve'.")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("--port", type=int_in(1, 65535), default=8000, help="port (default 8000)")
+    s.add_argument("--public", action="store_true",
+                   help="allow a --host that other machines can reach")
     return parser
+
+
+def geometry(text: str) -> tuple[int, int]:
+    from chaishop.record import parse_geometry
+
+    try:
+        return parse_geometry(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+SHOP_ONLY = ("help", "version", "command", "record", "geometry")  # not passed to a child shop
+
+
+def shop_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str]:
+    """The top-level options that differ from their defaults, to start the same shop again."""
+    out: list[str] = []
+    for action in (parser or build_parser())._actions:
+        value = getattr(args, action.dest, None)
+        if not action.option_strings or action.dest in SHOP_ONLY or value == action.default:
+            continue
+        flag = action.option_strings[-1]
+        out += [flag] if action.nargs == 0 else [flag, str(value)]
+    return out
+
+
+def cmd_record(args, parser) -> int:
+    from chaishop.record import RecordError, record
+
+    if args.command is not None:
+        raise CliError("--record records the shop; put no subcommand after it")
+    width, height = args.geometry or (None, None)
+    argv = shop_argv(args, parser)
+    try:
+        return record([sys.executable, "-m", "chaishop", *argv], args.record, width, height,
+                      title=" ".join(["chaishop", *argv]))
+    except RecordError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_serve(args) -> int:
+    from chaishop.serve import ServeError, serve
+
+    try:
+        return serve(shop_argv(args), args.host, args.port, args.public)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _size(args) -> int:
@@ -151,13 +222,17 @@ def cmd_shop(args) -> int:
     return run_app(args)
 
 
-COMMANDS = {None: cmd_shop, "bench": cmd_bench}
+COMMANDS = {None: cmd_shop, "bench": cmd_bench, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.record is not None:
+            return cmd_record(args, parser)
+        if args.geometry is not None:
+            raise CliError("--geometry sizes a recording; use it with --record")
         return COMMANDS[args.command](args) or 0
     except CliError as exc:
         parser.exit(2, f"chaishop: error: {exc}\n")

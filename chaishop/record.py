@@ -1,0 +1,314 @@
+"""Record a terminal command to an asciicast v2 file (``chaishop --record FILE.cast``).
+
+The recorder runs the command in a pseudo-terminal and writes exactly the bytes
+it draws, with their timings, so ``asciinema play FILE.cast`` (or the asciinema
+web player) replays the session::
+
+    user's terminal ──keys (raw)──▶ recorder ──▶ pty master ══ pty slave ──▶ command
+         ▲                            │  ▲                                    │
+         └──────── mirror ────────────┤  └──────────── output ────────────────┘
+                                      ▼
+                             FILE.cast  (header line, then [t, "o", text] /
+                                         [t, "r", "WxH"], one JSON array a line)
+
+Headless (stdin/stdout not a terminal, as in CI) there is nothing to mirror or
+read: the command runs at ``--geometry`` (default 120x36) until it exits or the
+recorder gets SIGTERM/SIGHUP/SIGINT, which it forwards as SIGTERM; after
+``STOP_GRACE_S`` the command's whole process group is killed.  Every event is
+written with one unbuffered ``write`` call, so the file is valid at any moment.
+
+``python -m chaishop.record FILE.cast [--geometry WxH] -- COMMAND...`` records any
+command; the shop's ``--record`` option re-runs ``python -m chaishop`` this way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import errno
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+import tty
+from typing import Mapping, Sequence
+
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 120, 36  # fits a 1080p projector at a readable font
+MIN_WIDTH, MAX_WIDTH = 20, 1000
+MIN_HEIGHT, MAX_HEIGHT = 5, 500
+STOP_GRACE_S = 2.0  # the app gets this long to quit cleanly after SIGTERM
+GROUP_GRACE_S = 1.0  # leftovers in the command's process group get this long, then SIGKILL
+DRAIN_QUIET_S = 0.05  # after the command exits: read the pty until quiet this long...
+DRAIN_MAX_S = 1.0  # ...or this long at most (a grandchild might keep writing)
+READ_SIZE = 65536  # one Textual frame usually arrives in one read
+TICK_S = 0.1  # the loop also wakes this often to notice a command that exited
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# Written to the user's terminal (never to the recording) if the command was killed
+# and could not leave the alternate screen, mouse tracking or bracketed paste itself.
+TERMINAL_RESET = ("\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l"
+                  "\x1b[?1006l\x1b[?2004l\x1b[0m").encode()
+
+
+class RecordError(Exception):
+    """A recording that cannot start (e.g. an unwritable path); one line."""
+
+
+def parse_geometry(text: str) -> tuple[int, int]:
+    """``"120x36"`` -> ``(120, 36)``; ValueError with a one-line reason otherwise."""
+    w, sep, h = text.lower().partition("x")
+    if not sep or not w.strip().isdigit() or not h.strip().isdigit():
+        raise ValueError(f"{text!r} is not WIDTHxHEIGHT (e.g. 120x36)")
+    width, height = int(w), int(h)
+    if not (MIN_WIDTH <= width <= MAX_WIDTH and MIN_HEIGHT <= height <= MAX_HEIGHT):
+        raise ValueError(f"{text} is out of range ({MIN_WIDTH}..{MAX_WIDTH} x "
+                         f"{MIN_HEIGHT}..{MAX_HEIGHT})")
+    return width, height
+
+
+def open_cast(path: str | os.PathLike) -> int:
+    """Open ``path`` for writing (truncating) and return the fd; RecordError if we can't."""
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise RecordError(f"cannot write {os.fspath(path)!r}: {exc.strerror}") from None
+
+
+def _set_size(fd: int, width: int, height: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+
+
+def _child_env(env: Mapping[str, str] | None, headless: bool) -> dict[str, str]:
+    out = dict(os.environ if env is None else env)
+    if out.get("TERM", "dumb") == "dumb":
+        out["TERM"] = "xterm-256color"
+    if headless:
+        out.setdefault("COLORTERM", "truecolor")  # asciinema's players draw 24-bit colour
+    for stale in ("COLUMNS", "LINES", "TEXTUAL_DRIVER"):  # the pty's size and driver rule
+        out.pop(stale, None)
+    return out
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        try:
+            data = data[os.write(fd, data):]
+        except BlockingIOError:
+            select.select([], [fd], [], TICK_S)
+
+
+class _Cast:
+    """An asciicast v2 writer: one complete line per ``os.write``."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.start = time.monotonic()
+
+    def line(self, obj) -> None:
+        _write_all(self.fd, (json.dumps(obj, ensure_ascii=False) + "\n").encode())
+
+    def event(self, kind: str, data: str) -> None:
+        self.line([round(time.monotonic() - self.start, 6), kind, data])
+
+
+def _exit_code(returncode: int) -> int:
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _kill_group(pgid: int, sig: int) -> bool:
+    """Signal a process group; False once nobody is left in it."""
+    try:
+        os.killpg(pgid, sig)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def record(argv: Sequence[str], path: str | os.PathLike,
+           width: int | None = None, height: int | None = None,
+           title: str | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run ``argv`` in a pty, record it to ``path`` and return its exit code.
+
+    ``width``/``height`` fix the size; when omitted the recording follows the
+    user's terminal (or uses 120x36 headless).  Must run in the main thread
+    (it installs signal handlers, restored on return).  Raises RecordError
+    before starting anything when ``path`` cannot be written.
+    """
+    cast_fd = open_cast(path)
+    interactive = os.isatty(0) and os.isatty(1)
+    follow = interactive and width is None and height is None
+    if follow:
+        width, height = os.get_terminal_size(1)
+    width = width or DEFAULT_WIDTH
+    height = height or DEFAULT_HEIGHT
+    child_env = _child_env(env, headless=not interactive)
+
+    cast = _Cast(cast_fd)
+    cast.line({"version": 2, "width": width, "height": height,
+               "timestamp": int(time.time()), "title": title or " ".join(argv),
+               "env": {"TERM": child_env["TERM"], "SHELL": child_env.get("SHELL", "/bin/sh")}})
+
+    master, slave = os.openpty()
+    _set_size(slave, width, height)
+    wake_r, wake_w = os.pipe()
+    for fd in (wake_r, wake_w, master):
+        os.set_blocking(fd, False)
+        os.set_inheritable(fd, False)
+    caught: list[int] = []
+    old_handlers = {}
+    old_wakeup = None
+    saved_tty = None
+    proc = None
+    try:
+        def on_signal(signum, _frame):  # only note it: the loop acts between events
+            caught.append(signum)
+
+        for sig in STOP_SIGNALS + ((signal.SIGWINCH,) if follow else ()):
+            old_handlers[sig] = signal.signal(sig, on_signal)
+        old_wakeup = signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
+
+        proc = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave,
+                                env=child_env, start_new_session=True, close_fds=True)
+        os.close(slave)
+        slave = -1
+        cast.start = time.monotonic()  # t=0 is the command's start
+        if interactive:
+            saved_tty = termios.tcgetattr(0)
+            tty.setraw(0)
+        _pump(proc, master, wake_r, cast, caught, interactive)
+        if interactive and proc.returncode < 0:
+            _write_all(1, TERMINAL_RESET)
+        return _exit_code(proc.returncode)
+    finally:
+        if saved_tty is not None:
+            termios.tcsetattr(0, termios.TCSADRAIN, saved_tty)
+        if proc is not None:
+            _reap(proc)
+        if old_wakeup is not None:
+            signal.set_wakeup_fd(old_wakeup)
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+        for fd in (master, slave, wake_r, wake_w, cast_fd):
+            if fd >= 0:
+                os.close(fd)
+
+
+def _pump(proc: subprocess.Popen, master: int, wake_r: int, cast: _Cast,
+          caught: list[int], interactive: bool) -> None:
+    """Copy output to the cast (and the user's terminal) until the command is gone."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    watch = [master, wake_r] + ([0] if interactive else [])
+    kill_at = None  # monotonic deadline for SIGKILL once we asked the command to stop
+
+    def emit(data: bytes) -> None:
+        if interactive:
+            _write_all(1, data)
+        if text := decoder.decode(data):
+            cast.event("o", text)
+
+    while proc.poll() is None:
+        if kill_at is not None and time.monotonic() >= kill_at:
+            _kill_group(proc.pid, signal.SIGKILL)
+            kill_at = float("inf")
+        ready, _, _ = select.select(watch, [], [], TICK_S)
+        if wake_r in ready:
+            _read(wake_r)
+        while caught:
+            sig = caught.pop(0)
+            if sig == signal.SIGWINCH:
+                width, height = os.get_terminal_size(1)
+                _set_size(master, width, height)
+                _kill_group(proc.pid, signal.SIGWINCH)  # the pty is not its controlling tty
+                cast.event("r", f"{width}x{height}")
+            elif kill_at is None:
+                proc.send_signal(signal.SIGTERM)
+                kill_at = time.monotonic() + STOP_GRACE_S
+        if 0 in ready:
+            keys = _read(0)
+            if keys:
+                _write_all(master, keys)
+            elif keys == b"":
+                watch.remove(0)  # the user's terminal went away; keep recording
+        if master in ready:
+            data = _read(master)
+            if data:
+                emit(data)
+            elif data == b"":
+                watch.remove(master)  # all holders closed the slave; wait for the exit
+    # The command exited: take what is still buffered in the pty, until it is quiet.
+    deadline = time.monotonic() + DRAIN_MAX_S
+    while master in watch and time.monotonic() < deadline:
+        if not select.select([master], [], [], DRAIN_QUIET_S)[0]:
+            break
+        data = _read(master)
+        if not data:
+            break
+        emit(data)
+    if tail := decoder.decode(b"", final=True):
+        cast.event("o", tail)
+
+
+def _read(fd: int) -> bytes | None:
+    """Read what is there: None if nothing yet, b"" at the end (EIO ends a pty)."""
+    try:
+        return os.read(fd, READ_SIZE)
+    except BlockingIOError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.EIO:
+            return b""
+        raise
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    """Make sure the command and anything left in its process group are gone."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+    deadline = time.monotonic() + GROUP_GRACE_S
+    while _kill_group(proc.pid, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _kill_group(proc.pid, signal.SIGKILL)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m chaishop.record",
+        description="Record any terminal command to an asciicast v2 file.")
+    parser.error = lambda message: parser.exit(2, f"{parser.prog}: error: {message}\n")
+    parser.add_argument("path", metavar="FILE.cast")
+    parser.add_argument("--geometry", metavar="WxH", help="terminal size (default: yours, "
+                        f"or {DEFAULT_WIDTH}x{DEFAULT_HEIGHT} without a terminal)")
+    parser.add_argument("--title", default=None)
+    parser.usage = "%(prog)s FILE.cast [--geometry WxH] [--title TEXT] -- COMMAND [ARGS...]"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        parser.error("give the command to record after --")
+    cut = argv.index("--")
+    args, command = parser.parse_args(argv[:cut]), argv[cut + 1:]
+    if shutil.which(command[0]) is None:
+        parser.error(f"cannot run {command[0]!r}: not found")
+    width = height = None
+    if args.geometry:
+        try:
+            width, height = parse_geometry(args.geometry)
+        except ValueError as exc:
+            parser.error(f"argument --geometry: {exc}")
+    try:
+        return record(command, args.path, width, height, args.title)
+    except RecordError as exc:
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

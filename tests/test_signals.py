@@ -1,0 +1,129 @@
+"""Quit the real app mid-run in every way a person (or an OS) can: nothing survives.
+
+The app runs in a pseudo-terminal, as in a real terminal.  For each way out,
+during a processes, a threads and an asyncio run, every descendant (kitchen,
+baristas, forkserver, resource tracker) must be gone 2 s later, and except
+after SIGKILL the terminal must be handed back (alternate screen left).
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+KEYS = {"q": b"q", "ctrl+q": b"\x11", "ctrl+c": b"\x03"}
+LEAVE_ALT_SCREEN = b"\x1b[?1049l"
+SURVIVAL_LIMIT_S = 2.0
+
+
+class PtyApp:
+    def __init__(self, *args: str, cols: int = 120, rows: int = 36):
+        self.master, slave = pty.openpty()
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+        self.proc = subprocess.Popen([sys.executable, "-m", "chaishop", *args], stdin=slave,
+                                     stdout=slave, stderr=slave, env=env, start_new_session=True,
+                                     close_fds=True)
+        os.close(slave)
+        self.output = bytearray()
+
+    def read(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.master], [], [], min(left, 0.05))
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.output += chunk
+
+    def family(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def close(self) -> None:
+        for p in [psutil.Process(self.proc.pid)] + self.family() if self.proc.poll() is None else self.family():
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        os.close(self.master)
+
+
+def _kitchen(app: PtyApp) -> psutil.Process | None:
+    for p in app.family():
+        try:
+            if p.ppid() == app.proc.pid and "resource_tracker" not in " ".join(p.cmdline()):
+                return p
+        except psutil.NoSuchProcess:
+            pass
+    return None
+
+
+def _busy(app: PtyApp, mode: str) -> bool:
+    kitchen = _kitchen(app)
+    if kitchen is None:
+        return False
+    try:
+        if mode == "processes":
+            return len(kitchen.children()) >= 3  # forkserver + 2 baristas
+        return kitchen.num_threads() >= 4  # main, watchdog, runner, + baristas / loop
+    except psutil.NoSuchProcess:
+        return False
+
+
+WAYS = [(mode, way) for mode in ("processes", "threads", "asyncio")
+        for way in ("q", "SIGTERM", "SIGHUP", "SIGKILL")]
+WAYS += [("processes", "ctrl+q"), ("threads", "ctrl+c")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode,way", WAYS)
+def test_every_way_out_leaves_nothing_running(mode, way):
+    app = PtyApp("--mode", mode, "--recipe", "brew", "--baristas", "2", "--orders", "8",
+                 "--size", "200000000")
+    try:
+        deadline = time.monotonic() + 30
+        while not _busy(app, mode):
+            assert app.proc.poll() is None, bytes(app.output[-2000:])
+            assert time.monotonic() < deadline, "the run never started"
+            app.read(0.1)
+        app.read(0.3)
+        family = app.family()
+        if way in KEYS:
+            os.write(app.master, KEYS[way])
+        else:
+            app.proc.send_signal(getattr(signal, way))
+        end = time.monotonic() + 5
+        while app.proc.poll() is None and time.monotonic() < end:
+            app.read(0.05)
+        app.read(0.2)
+        assert app.proc.poll() is not None, f"the app did not quit on {way}"
+        gone, alive = psutil.wait_procs(family, timeout=SURVIVAL_LIMIT_S)
+        assert not alive, f"{way} during {mode}: survivors {[p.pid for p in alive]}"
+        if way != "SIGKILL":
+            assert LEAVE_ALT_SCREEN in app.output, "terminal not restored"
+            assert b"Traceback" not in app.output
+    finally:
+        app.close()
