@@ -12,7 +12,6 @@ This module is imported by every barista process, so it stays import-light.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import traceback
 from typing import Awaitable, Callable
@@ -161,6 +160,8 @@ async def serve_async(barista: int, who: str, next_order: Callable[[], Awaitable
     awaits: like real CPU-bound code in a coroutine, it holds the event loop
     (and so every other task) until it is done.
     """
+    import asyncio  # here, not at the top: process and subinterpreter baristas never need it
+
     rep = _Reporter(emit, barista, who, None)
     try:
         rep.send(ev.STARTED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chaishop.core.crews.base import Crew
+from chaishop.core.crews.interpreters import InterpreterCrew, interpreters_available
 from chaishop.core.crews.processes import ProcessCrew
 from chaishop.core.crews.tasks import TaskCrew
 from chaishop.core.crews.threads import SequentialCrew, ThreadCrew
@@ -13,6 +14,8 @@ CREWS: dict[str, type[Crew]] = {
     "processes": ProcessCrew,
     "asyncio": TaskCrew,
 }
+if interpreters_available()[0]:  # Python 3.12+: one GIL per subinterpreter
+    CREWS["interpreters"] = InterpreterCrew
 MODES = tuple(CREWS)
 
 
@@ -20,8 +23,11 @@ def make_crew(mode: str, baristas: int, timeout_s: float | None = None) -> Crew:
     try:
         cls = CREWS[mode]
     except KeyError:
+        usable, why = interpreters_available()
+        if mode == InterpreterCrew.mode and not usable:
+            raise ValueError(f"mode {mode!r} is not available: {why}") from None
         raise ValueError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})") from None
     return cls(baristas, timeout_s)
 
 
-__all__ = ["CREWS", "MODES", "Crew", "make_crew"]
+__all__ = ["CREWS", "MODES", "Crew", "interpreters_available", "make_crew"]

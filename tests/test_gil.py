@@ -1,0 +1,61 @@
+"""The GIL gauge: a probe thread that measures how late it wakes."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+
+from chaishop.core.gil import GilProbe, GilReading, summarize
+from chaishop.core.recipes import brew
+
+SETTLE_S = 0.6  # long enough for ~100 samples, short enough for a quick test
+WINDOW_S = 0.3  # read only samples taken after the load changed
+
+
+def test_summarize_median_p90_and_contention():
+    r = summarize([0.001] * 9 + [0.010], switch_interval_s=0.005, t=1.0)
+    assert r == GilReading(1.0, 10.0, 0.2, 10, 1.0)
+    assert summarize([0.02, 0.03], 0.005).contention == 1.0  # clamped
+    assert summarize([], 0.005).empty
+
+
+def test_a_reading_is_picklable_for_the_kitchen():
+    r = GilReading(0.1, 0.2, 0.02, 50, 12.5, run=3)
+    assert pickle.loads(pickle.dumps(r)) == r
+
+
+def test_probe_starts_stops_and_leaves_no_thread():
+    probe = GilProbe()
+    assert probe.read().empty
+    with probe:
+        assert probe.running
+        time.sleep(0.1)
+        assert probe.read().samples > 0
+    assert not probe.running
+    assert not [t for t in threading.enumerate() if t.name == "gil-probe"]
+
+
+def test_cpu_bound_threads_make_the_probe_clearly_later_than_idle():
+    with GilProbe(window_s=WINDOW_S) as probe:
+        time.sleep(SETTLE_S)
+        idle = probe.read()
+        stop = threading.Event()
+
+        def spin():
+            while not stop.is_set():
+                brew(50_000)
+
+        spinners = [threading.Thread(target=spin, name=f"spinner-{i}") for i in range(2)]
+        for t in spinners:
+            t.start()
+        try:
+            time.sleep(SETTLE_S)
+            busy = probe.read()
+        finally:
+            stop.set()
+            for t in spinners:
+                t.join()
+    assert idle.samples > 10 and busy.samples > 5
+    assert busy.lateness_ms > 3 * max(idle.lateness_ms, 0.05)
+    assert busy.contention > idle.contention
