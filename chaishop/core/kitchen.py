@@ -123,14 +123,17 @@ class _Kitchen:
                 cmd, *args = self.conn.recv()
             except (EOFError, OSError):
                 return
-            if cmd == RUN:
-                self.start_run(args[0])
-            elif cmd == CANCEL:
-                self.stop_run()
-            elif cmd == KNOCK:
-                self.knock(args[0])
-            elif cmd == QUIT:
+            if cmd == QUIT:
                 return
+            try:
+                if cmd == RUN:
+                    self.start_run(args[0])
+                elif cmd == CANCEL:
+                    self.stop_run()
+                elif cmd == KNOCK:
+                    self.knock(args[0])
+            except Exception as exc:  # noqa: BLE001 - the kitchen outlives any one command
+                self.send(Note(f"kitchen error on {cmd}: {type(exc).__name__}: {exc}", "error"))
 
 
 def _raise_exit(signum, frame) -> None:

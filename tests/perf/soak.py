@@ -28,9 +28,16 @@ SWITCH_EVERY_S = 0.06
 WARMUP_SWITCHES = 8
 
 
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return "(gone)"
+
+
 def _snapshot(proc: psutil.Process) -> dict[str, int]:
     kids = [p for p in proc.children(recursive=True)
-            if "resource_tracker" not in " ".join(p.cmdline())]
+            if not any(s in _cmdline(p) for s in ("resource_tracker", "(gone)"))]
     return {"threads": proc.num_threads(), "children": len(kids), "fds": proc.num_fds(),
             "rss": proc.memory_info().rss}
 

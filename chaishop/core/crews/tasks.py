@@ -20,9 +20,13 @@ from chaishop.core.recipes import Order
 class TaskCrew(InProcessCrew):
     mode = "asyncio"
 
-    def _start(self, orders: list[Order]) -> None:
+    def __init__(self, baristas: int, timeout_s: float | None = None):
+        super().__init__(baristas, timeout_s)
+        # Set once the loop runs; cancel() may come before that.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task] = []
+
+    def _start(self, orders: list[Order]) -> None:
         self._thread = threading.Thread(target=asyncio.run, args=(self._main(orders),),
                                         name="asyncio-loop", daemon=True)
         self._thread.start()
