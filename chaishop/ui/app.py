@@ -1,0 +1,444 @@
+"""The front of house: a Textual app that shows the kitchen at work.  It never brews.
+
+    keys / command palette ──▶ ShopApp.action_* ──▶ kitchen.run(spec) / cancel() / knock_out()
+                                                          │ (a separate process, see core.kitchen)
+    every 40 ms: kitchen.poll() ──▶ _drain ──┬─ RunStarted  ──▶ panes reset, stopwatch starts
+                                             ├─ Event       ──▶ BaristaPane.apply (state only)
+                                             ├─ RunFinished ──▶ stopwatch verdict, scoreboard row
+                                             └─ KitchenReady / Note / KitchenGone ──▶ header, toasts
+                 then, once per pane that changed: BaristaPane.flush(lines) (one write_lines)
+    10 Hz, only while a run is on: stopwatch.tick(clock())
+    3 Hz: cpu_source() ──▶ CpuMeter.push
+
+Everything the app depends on is injected (kitchen, clock, CPU source, machine
+facts), so tests can drive it with a scripted kitchen and fixed numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import multiprocessing.resource_tracker
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from chaishop.cli import MAX_CREW
+from chaishop.core import events as ev
+from chaishop.core.cpu import SAMPLE_EVERY_S, CpuSampler
+from chaishop.core.kitchen import KitchenGone, KitchenReady, Note
+from chaishop.core.machine import Machine, describe
+from chaishop.ui.barista_pane import BaristaPane
+from chaishop.ui.cpu_meter import CpuMeter
+from chaishop.ui.explain import ExplainScreen
+from chaishop.ui.header import ShopHeader
+from chaishop.ui.scoreboard import Scoreboard
+from chaishop.ui.stopwatch import StopwatchPanel
+
+# How often the kitchen's messages are drained: fast enough to look live,
+# slow enough that each tick carries a batch (measured: 50,000 lines/s this way).
+DRAIN_EVERY_S = 0.04
+STOPWATCH_EVERY_S = 0.1  # 10 Hz digits, only while a run is on
+# Below this the layout cannot be read; a message is shown instead.
+MIN_W, MIN_H = 60, 18
+# Below this width the side column narrows and the scoreboard drops columns.
+WIDE_W = 120
+SIDE_W_WIDE, SIDE_W_NARROW = 66, 38
+# A pane needs this much room to show a title, a status, a bar and a few log lines.
+PANE_MIN_W, PANE_MIN_H = 40, 8
+
+MODE_NOTES = {
+    "sequential": "one barista serves every order, one after another",
+    "threads": "one process, one GIL: brewing takes turns, waiting overlaps",
+    "processes": "a process each, a GIL each: brewing runs in parallel",
+    "asyncio": "one thread, one event loop: tasks switch only at an await",
+}
+MODE_KEYS = {"s": "sequential", "t": "threads", "p": "processes", "a": "asyncio"}
+RECIPE_KEYS = {"b": "brew", "o": "orders", "m": "mixed"}
+
+
+class KitchenLike(Protocol):
+    def run(self, spec: ev.RunSpec) -> object: ...
+    def cancel(self) -> object: ...
+    def knock_out(self, barista: int | None = None) -> object: ...
+    def poll(self) -> list[object]: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class ShopConfig:
+    mode: str = "threads"
+    recipe: str = "brew"
+    baristas: int = 2
+    orders: int | None = None  # None: two per barista
+    size: int = 0  # brew iterations per order; 0: the kitchen's calibrated size
+    order_s: float = 1.0  # the wait of an I/O order
+    screenshot_dir: str = "screenshots"
+    autostart: bool = True  # start a run as soon as the kitchen is ready
+    cpu_every_s: float = SAMPLE_EVERY_S  # 0: no timer (tests push samples themselves)
+    latency_log: str | None = None  # file to log key handling times to
+    handle_signals: bool = False  # SIGTERM/SIGHUP exit the app (the real program only)
+
+    @classmethod
+    def from_args(cls, args, **kw) -> "ShopConfig":
+        return cls(mode=args.mode, recipe=args.recipe, baristas=args.baristas, orders=args.orders,
+                   size=args.size or 0, order_s=args.order_seconds,
+                   screenshot_dir=args.screenshot_dir, **kw)
+
+
+def panes_for(mode: str, crew: int) -> int:
+    """Sequential is one barista however big the crew (the crew sets the orders)."""
+    return 1 if mode == "sequential" else crew
+
+
+class LatencyLog:
+    """Key handling times for tests/perf/ui_latency.py: when handled, when painted."""
+
+    def __init__(self, path: str | None, clock: Callable[[], float]):
+        self.file = open(path, "a", buffering=1) if path else None
+        self.clock = clock
+
+    def mark(self, app: App, what: str) -> None:
+        if self.file is None:
+            return
+        self.file.write(f"{what} handled {time.perf_counter():.6f}\n")
+        app.call_after_refresh(lambda: self.file and self.file.write(
+            f"{what} painted {time.perf_counter():.6f}\n"))
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class ShopApp(App[int]):
+    CSS_PATH = "shop.tcss"
+    TITLE = "chaishop"
+    BINDINGS = [
+        *(Binding(k, f"mode('{m}')", m, key_display=k) for k, m in MODE_KEYS.items()),
+        *(Binding(k, f"recipe('{r}')", r, key_display=k) for k, r in RECIPE_KEYS.items()),
+        Binding("plus", "crew(1)", "crew +1", key_display="+"),
+        Binding("equals_sign", "crew(1)", "crew +1", show=False),
+        Binding("minus", "crew(-1)", "crew -1", key_display="-"),
+        Binding("space", "again", "again", key_display="␣"),
+        Binding("escape", "stop", "stop", key_display="esc"),
+        Binding("k", "knock", "knock out"),
+        Binding("S", "shot", "SVG", key_display="S"),
+        Binding("question_mark", "explain", "explain", key_display="?"),
+        Binding("q", "quit", "quit"),
+        Binding("ctrl+q", "quit", "quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
+    ]
+
+    def __init__(self, config: ShopConfig, kitchen: KitchenLike,
+                 clock: Callable[[], float] = time.perf_counter,
+                 cpu_source: Callable[[], list[float]] | None = None,
+                 machine: Machine | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.kitchen = kitchen
+        self.clock = clock
+        self.cpu_source = cpu_source or CpuSampler().sample
+        self.fixed_machine = machine
+        self.machine: Machine | None = machine or describe()
+        self.mode, self.recipe, self.crew = config.mode, config.recipe, config.baristas
+        self.ready: KitchenReady | None = None
+        self.kitchen_gone = False
+        self.run_id = 0  # the latest run asked for
+        self.shown_run: int | None = None  # the run the panes show
+        self.running = False
+        self.results: list[ev.RunResult] = []
+        self.latency = LatencyLog(config.latency_log, clock)
+        self._kitchen_closed = False
+        self.header = ShopHeader(id="header")
+        self.grid = ScrollableContainer(id="baristas")
+        self.panes = [BaristaPane(n) for n in range(1, MAX_CREW + 1)]
+        self.pane_count = 0
+        self.narrow = False
+        self.stopwatch = StopwatchPanel(id="stopwatch")
+        self.cpu = CpuMeter(id="cpu")
+        self.scoreboard = Scoreboard(id="scoreboard")
+        self.too_small = Static("", id="too-small")
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        with Horizontal(id="main"):
+            with self.grid:
+                yield from self.panes
+            with Vertical(id="side"):
+                yield self.stopwatch
+                yield self.cpu
+                yield self.scoreboard
+        yield self.too_small
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(DRAIN_EVERY_S, self._drain)
+        self._ticker = self.set_interval(STOPWATCH_EVERY_S, self._tick, pause=True)
+        if self.config.cpu_every_s > 0:
+            self.set_interval(self.config.cpu_every_s, self.sample_cpu)
+        self.install_screen(ExplainScreen(), "explain")  # composed once, reused on every ?
+        self.show_panes(panes_for(self.mode, self.crew))
+        self.stopwatch.waiting("the kitchen is warming up (calibrating one order)…")
+        self._update_header()
+        already = getattr(self.kitchen, "ready", None)  # a caller may have waited for it
+        if isinstance(already, KitchenReady):
+            self._kitchen_ready(already)
+        if self.config.handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self.exit, None, 128 + sig)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width, event.size.height)
+
+    def _layout(self, width: int, height: int) -> None:
+        screen = self.screen if not isinstance(self.screen, ExplainScreen) else self.screen_stack[0]
+        small = width < MIN_W or height < MIN_H
+        screen.set_class(small, "-too-small")
+        if small:
+            self.too_small.update(f"chaishop needs at least {MIN_W}×{MIN_H}.\n"
+                                  f"This terminal is {width}×{height}.\n"
+                                  "Enlarge it or use a smaller font.\n\nq quits")
+        narrow = width < WIDE_W
+        screen.set_class(narrow, "-narrow")
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self._update_header()
+        side = SIDE_W_NARROW if narrow else SIDE_W_WIDE
+        grid_w = max(1, width - side - 2)
+        grid_h = max(1, height - 4)  # header, footer, the grid's border
+        n = max(1, self.pane_count)
+        cols = max(1, min(n, grid_w // PANE_MIN_W, 2 if n <= 4 else 3))
+        rows = math.ceil(n / cols)
+        row_h = max(PANE_MIN_H, grid_h // rows)
+        self.grid.styles.grid_size_columns = cols
+        self.grid.styles.grid_rows = str(row_h)
+        fit = max(1, grid_h // row_h) * cols
+        self.grid.border_subtitle = (f"showing {fit} of {n}: scroll, or enlarge the terminal"
+                                     if fit < n else "")
+
+    def show_panes(self, n: int, state: str = "idle") -> None:
+        """Show panes 1..n (reset), hide the rest.  Panes are made once, never remounted."""
+        self.pane_count = n
+        for p in self.panes:
+            p.display = p.number <= n
+            if p.number <= n:
+                p.reset(state=state)
+        self.grid.border_title = f"Baristas · {self.mode}: {MODE_NOTES[self.mode]}"
+        self._layout(*self.size)
+
+    def _update_header(self) -> None:
+        status = ("kitchen stopped: quit and restart chaishop" if self.kitchen_gone else
+                  "" if self.ready else "kitchen warming up…")
+        self.header.show(self.mode, self.recipe, self.crew, self.orders, self.machine, status,
+                         compact=self.narrow)
+
+    @property
+    def orders(self) -> int:
+        return self.config.orders or 2 * self.crew
+
+    # -- the kitchen's messages ----------------------------------------------
+
+    def _drain(self) -> None:
+        msgs = self.kitchen.poll()
+        if not msgs:
+            return
+        lines: dict[int, list[str]] = {}
+        for m in msgs:
+            if isinstance(m, ev.Event):
+                if m.run != self.shown_run or not 1 <= m.barista <= self.pane_count:
+                    continue
+                line = self.panes[m.barista - 1].apply(m)
+                lines.setdefault(m.barista, [])
+                if line:
+                    lines[m.barista].append(line)
+                if m.kind == ev.DONE:
+                    self.stopwatch.served_one()
+            elif isinstance(m, ev.RunStarted):
+                lines.clear()  # the panes start afresh
+                self._run_started(m)
+            elif isinstance(m, ev.RunFinished):
+                self._run_finished(m.result)
+            elif isinstance(m, KitchenReady):
+                self._kitchen_ready(m)
+            elif isinstance(m, Note):
+                self.notify(m.text, severity=m.level if m.level in ("warning", "error") else "information")
+            elif isinstance(m, KitchenGone):
+                self.kitchen_gone, self.running = True, False
+                self._ticker.pause()
+                self.notify(f"the kitchen stopped unexpectedly (exit code {m.exitcode})",
+                            severity="error", timeout=30)
+                self._update_header()
+        for b, batch in lines.items():
+            self.panes[b - 1].flush(batch)
+
+    def _kitchen_ready(self, m: KitchenReady) -> None:
+        self.ready = m
+        if self.fixed_machine is None:
+            self.machine = m.machine
+        self._update_header()
+        self.stopwatch.waiting("ready: press t, p, a or s to start a run")
+        if self.config.autostart and self.run_id == 0:
+            self.start_run()
+
+    def _run_started(self, m: ev.RunStarted) -> None:
+        if m.spec.run != self.run_id:
+            return  # superseded by a newer key press before it began
+        self.shown_run = m.spec.run
+        self.show_panes(panes_for(m.spec.mode, m.spec.baristas), state="starting")
+        for p in self.panes[:self.pane_count]:
+            p.t0 = m.t0
+        self.running = True
+        self.stopwatch.start(m.spec, m.t0, self.clock())
+        self._ticker.resume()
+
+    def _run_finished(self, r: ev.RunResult) -> None:
+        if r.run != self.shown_run:
+            return
+        self.running = False
+        self._ticker.pause()
+        self.results.append(r)
+        self.stopwatch.finish(r)
+        self.scoreboard.add(r)
+
+    def _tick(self) -> None:
+        if self.running:
+            self.stopwatch.tick(self.clock())
+
+    def sample_cpu(self) -> None:
+        self.cpu.push(self.cpu_source())
+
+    # -- actions --------------------------------------------------------------
+
+    def start_run(self) -> None:
+        self.run_id += 1
+        self.shown_run = None  # drop what is still in flight from the previous run
+        self.running = False
+        self._ticker.pause()
+        spec = ev.RunSpec(self.mode, self.recipe, self.crew, self.orders, self.config.size,
+                          self.config.order_s, run=self.run_id)
+        self.kitchen.run(spec)
+        self.show_panes(panes_for(self.mode, self.crew), state="idle")
+        self.stopwatch.waiting(f"starting {self.mode} · {self.recipe} · crew {self.crew}…")
+        self._update_header()
+
+    def action_mode(self, mode: str) -> None:
+        self.latency.mark(self, f"mode-{mode}")
+        self.mode = mode
+        self.start_run()
+
+    def action_recipe(self, recipe: str) -> None:
+        self.latency.mark(self, f"recipe-{recipe}")
+        self.recipe = recipe
+        self.start_run()
+
+    def action_crew(self, delta: int) -> None:
+        self.latency.mark(self, "crew")
+        new = max(1, min(MAX_CREW, self.crew + delta))
+        if new == self.crew:
+            self.notify(f"a crew has 1 to {MAX_CREW} baristas", severity="warning", timeout=2)
+            return
+        if self.running:
+            self.kitchen.cancel()
+        self.crew = new
+        self.shown_run, self.running = None, False
+        self._ticker.pause()
+        self.show_panes(panes_for(self.mode, self.crew))
+        self.stopwatch.waiting(f"crew of {new}: press space to run")
+        self._update_header()
+
+    def action_again(self) -> None:
+        self.latency.mark(self, "again")
+        self.start_run()
+
+    def action_stop(self) -> None:
+        self.latency.mark(self, "stop")
+        if self.running:
+            self.kitchen.cancel()
+            self.stopwatch.waiting("stopping…")
+        else:
+            self.notify("nothing is running", timeout=2)
+
+    def action_knock(self) -> None:
+        self.latency.mark(self, "knock")
+        self.kitchen.knock_out()
+
+    def action_explain(self) -> None:
+        self.latency.mark(self, "explain")
+        self.push_screen("explain")
+
+    def action_shot(self) -> None:
+        self.latency.mark(self, "shot")
+        folder = Path(self.config.screenshot_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            name, n = f"chaishop-{stamp}-{self.mode}.svg", 1
+            while (folder / name).exists():
+                n += 1
+                name = f"chaishop-{stamp}-{self.mode}-{n}.svg"
+            path = self.save_screenshot(filename=name, path=str(folder))
+        except OSError as exc:
+            self.notify(f"could not save a screenshot: {exc}", severity="error")
+            return
+        self.notify(f"saved {path}", title="Screenshot")
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for k, m in MODE_KEYS.items():
+            yield SystemCommand(f"Run {m}", f"({k}) {MODE_NOTES[m]}", lambda m=m: self.action_mode(m))
+        for k, r in RECIPE_KEYS.items():
+            yield SystemCommand(f"Recipe: {r}", f"({k}) switch recipe and run",
+                                lambda r=r: self.action_recipe(r))
+        yield SystemCommand("Bigger crew", "(+) one more barista", lambda: self.action_crew(1))
+        yield SystemCommand("Smaller crew", "(-) one barista fewer", lambda: self.action_crew(-1))
+        yield SystemCommand("Run again", "(space) the same run once more", self.action_again)
+        yield SystemCommand("Stop the run", "(escape) cancel the run in progress", self.action_stop)
+        yield SystemCommand("Knock out a barista", "(k) a random barista fails", self.action_knock)
+        yield SystemCommand("Explain", "(?) concurrency, parallelism, the GIL", self.action_explain)
+        yield SystemCommand("SVG screenshot", f"(S) into {self.config.screenshot_dir}/",
+                            self.action_shot)
+
+    def close_kitchen(self) -> None:
+        if not self._kitchen_closed:
+            self._kitchen_closed = True
+            self.kitchen.close()
+            self.latency.close()
+
+    def on_unmount(self) -> None:
+        self.close_kitchen()
+
+
+def run_app(args) -> int:
+    """``chaishop``: start the kitchen, then the app; always stop the kitchen."""
+    import os
+
+    from chaishop.core.kitchen import Kitchen
+
+    config = ShopConfig.from_args(args, handle_signals=True,
+                                  latency_log=os.environ.get("CHAISHOP_LATENCY_LOG") or None)
+    # Before the app runs: under Textual sys.stderr.fileno() is -1, and the
+    # resource tracker's first start would fail inside the running app.
+    multiprocessing.resource_tracker.ensure_running()
+    kitchen = Kitchen(order_s=args.order_seconds, size=args.size).start()
+    app = ShopApp(config, kitchen)
+    try:
+        app.run()
+    finally:
+        app.close_kitchen()
+    return app.return_code or 0

@@ -1,0 +1,133 @@
+"""One barista's pane: who it really is, its current order, and its log.
+
+    ShopApp._drain --apply(Event) per event--> BaristaPane (keeps the latest state)
+                   --flush(lines) once a tick--> Log.write_lines + status + bar
+
+The pane never writes line by line: the app collects each tick's lines and
+hands them over in one batch (one ``Log.write_lines`` call), and the status
+line and progress bar are repainted at most once per tick, only if changed.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Log, ProgressBar, Static
+
+from chaishop.core import events as ev
+
+# Enough history to scroll back through a run of a few dozen orders; a bound
+# keeps memory and redraw cost flat however long the shop stays open.
+LOG_LINES = 300
+
+
+class BaristaPane(Vertical):
+    """A barista's station.  ``number`` is its 1-based place in the crew."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(id=f"barista-{number}", classes="pane")
+        self.number = number
+        self.status = Static("", classes="pane-status", markup=False)
+        self.bar = ProgressBar(total=100, show_eta=False, classes="pane-bar")
+        self.log_view = Log(max_lines=LOG_LINES, classes="pane-log")
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self.t0 = 0.0
+        self.order: int | None = None
+        self.taken_at = 0.0
+        self.served = 0
+        self.phase = ""
+        self.progress = 0.0
+        self.cpu_s: float | None = None
+        self.state = "idle"  # idle | ready | working | served | done | stopped | failed
+        self.detail = ""
+        self._shown: tuple = ()
+
+    def compose(self) -> ComposeResult:
+        yield self.status
+        yield self.bar
+        yield self.log_view
+
+    def on_mount(self) -> None:
+        self.border_title = f"Barista-{self.number}"
+        self.flush([])
+
+    # -- driven by the app -------------------------------------------------
+
+    def reset(self, t0: float = 0.0, state: str = "idle") -> None:
+        """A fresh station for a new run (or an idle shop)."""
+        self._reset_state()
+        self.t0 = t0
+        self.state = state
+        self.border_title = f"Barista-{self.number}"
+        self.border_subtitle = ""
+        self.set_class(False, "-failed")
+        self.set_class(False, "-done")
+        self.log_view.clear()
+        self.flush([])
+
+    def apply(self, e: ev.Event) -> str | None:
+        """Take one event into the pane's state; return a log line, if any."""
+        at = f"{e.t - self.t0:6.2f}s "
+        if e.cpu_s is not None:
+            self.cpu_s = e.cpu_s
+        if e.kind == ev.STARTED:
+            self.border_title = e.who
+            self.state = "ready"
+            return f"{at}clocked in after {e.t - self.t0:.3f} s"
+        if e.kind == ev.TAKEN:
+            self.order, self.taken_at, self.progress, self.phase = e.order, e.t, 0.0, ""
+            self.state = "working"
+            return f"{at}took order #{e.order}"
+        if e.kind == ev.PROGRESS:
+            self.progress = e.progress
+            if e.phase != self.phase:
+                self.phase = e.phase
+                what = "brewing (CPU)" if e.phase == ev.BREWING else "waiting (I/O)"
+                return f"{at}  … {what}"
+            return None
+        if e.kind == ev.DONE:
+            self.served += 1
+            self.progress, self.phase, self.state = 1.0, "", "served"
+            return f"{at}served order #{e.order} in {e.t - self.taken_at:.2f} s"
+        if e.kind == ev.FAILED:
+            self.state, self.detail = "failed", e.detail
+            self.add_class("-failed")
+            self.border_subtitle = "FAILED"
+            return f"{at}FAILED: {e.detail}"
+        if e.kind == ev.FINISHED:
+            cancelled = e.detail == "cancelled"
+            self.state = "stopped" if cancelled else "done"
+            self.add_class("-done")
+            return f"{at}{'stopped: run cancelled' if cancelled else 'clocked off'} ({self.served} served)"
+        return None
+
+    def flush(self, lines: list[str]) -> None:
+        """Write this tick's lines in one batch and repaint what changed."""
+        if lines:
+            self.log_view.write_lines(lines)
+        shown = (self.state, self.order, self.phase, round(self.progress * 100), self.served,
+                 None if self.cpu_s is None else round(self.cpu_s, 1), self.detail)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.status.update(self._status_text(), layout=False)
+        self.bar.update(progress=round(self.progress * 100))
+
+    def _status_text(self) -> str:
+        cpu = "" if self.cpu_s is None else f"   cpu {self.cpu_s:5.2f} s"
+        if self.state == "idle":
+            return "off duty"
+        if self.state == "ready":
+            return "ready for orders"
+        if self.state == "working":
+            doing = {ev.BREWING: "brewing", ev.WAITING: "waiting"}.get(self.phase, "on it")
+            return f"order #{self.order} · {doing}{cpu}"
+        if self.state == "served":
+            return f"served order #{self.order} · {self.served} so far{cpu}"
+        if self.state == "failed":
+            return f"FAILED: {self.detail}"
+        if self.state == "stopped":
+            return f"stopped · {self.served} served{cpu}"
+        return f"done · {self.served} served{cpu}"

@@ -1,0 +1,176 @@
+"""A scripted kitchen: the same messages as the real one, from a fixed script.
+
+    ShopApp --run(spec)--> ScriptedKitchen --poll()--> KitchenReady, RunStarted, Event..., RunFinished
+
+For snapshot tests and screenshots only: every identity, timestamp and figure
+is fixed, so the picture is the same on every machine.  The figures are
+shaped after real ``chaishop bench`` runs (2 baristas, 4 one-second brew
+orders) on a 2-core VM; the real app only ever shows what the kitchen measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chaishop.core import events as ev
+from chaishop.core.kitchen import KitchenReady, Note
+from chaishop.core.machine import Machine
+
+MACHINE = Machine(cores=2, physical_cores=2, python="3.11.7", implementation="CPython",
+                  gil_enabled=True, free_threaded_build=False, platform="Linux x86_64")
+SIZE = 52_586_852  # the kitchen's calibrated one-second order on that VM
+T_READY = 1000.0  # the scripted kitchen's clock at start; each run starts 100 s later
+
+
+@dataclass(frozen=True)
+class Figures:
+    """How a mode behaved in the measured run (brew recipe, 2 baristas, 4 orders)."""
+
+    order_s: float  # wall time one order took
+    startup_s: float  # until every barista was ready
+    cpu_per_wall: float  # parallelism
+    pid_based: bool = False
+
+
+FIGURES = {
+    "sequential": Figures(order_s=0.861, startup_s=0.0002, cpu_per_wall=0.99),
+    "threads": Figures(order_s=1.83, startup_s=0.008, cpu_per_wall=0.95),  # take turns: 2x per order
+    "processes": Figures(order_s=0.90, startup_s=0.105, cpu_per_wall=1.93, pid_based=True),
+    "asyncio": Figures(order_s=0.896, startup_s=0.0004, cpu_per_wall=0.97),
+}
+# Per-core load (%) while each mode brews: what the CPU meter showed.
+CPU_BUSY = {
+    "sequential": [[96, 6], [88, 12], [9, 94], [97, 4]],
+    "threads": [[61, 42], [47, 55], [70, 33], [38, 64]],
+    "processes": [[99, 97], [100, 98], [98, 100], [97, 99]],
+    "asyncio": [[95, 7], [12, 91], [94, 8], [90, 11]],
+}
+CPU_IDLE = [[3, 1], [2, 4], [1, 2], [4, 2]]
+
+
+def cpu_profile(mode: str | None, samples: int = 48) -> list[list[float]]:
+    """A CPU meter history: idle, then ``mode`` brewing (the meter as the run ends)."""
+    busy = CPU_BUSY.get(mode or "", CPU_IDLE)
+    out = []
+    for i in range(samples):
+        part = CPU_IDLE if mode is None or i < 8 else busy
+        out.append([float(v) for v in part[i % len(part)]])
+    return out
+
+
+def who(mode: str, b: int) -> str:
+    if mode == "processes":
+        return f"Barista-{b} · pid {51200 + b}"
+    if mode == "asyncio":
+        return f"task Barista-{b} · loop thread 43017"
+    if mode == "sequential":
+        return "Barista-1 · thread 43018 · alone"
+    return f"Barista-{b} · thread {43020 + b}"
+
+
+def script(spec: ev.RunSpec, size: int = SIZE) -> list[object]:
+    """Every message of one run, in time order."""
+    f = FIGURES[spec.mode]
+    n = 1 if spec.mode == "sequential" else spec.baristas
+    t0 = T_READY + 100.0 * spec.run
+    size = spec.size or size
+    out: list[ev.Event] = []
+    free_at = {b: t0 + f.startup_s * b / n for b in range(1, n + 1)}
+    for b in free_at:
+        out.append(ev.Event(ev.STARTED, b, who(spec.mode, b), t=free_at[b], run=spec.run))
+    cpu = {b: 0.0 for b in free_at}
+    # asyncio brew: one task holds the loop for a whole order; the others wait their turn.
+    serial = spec.mode in ("sequential", "asyncio")
+    clock = max(free_at.values())
+    for order in range(1, spec.orders + 1):
+        b = min(free_at, key=lambda k: (free_at[k], k)) if not serial else (order - 1) % n + 1
+        start = clock if serial else free_at[b]
+        end = start + f.order_s
+        w = who(spec.mode, b)
+        out.append(ev.Event(ev.TAKEN, b, w, t=start, order=order, run=spec.run))
+        for q in (0.25, 0.5, 0.75):
+            out.append(ev.Event(ev.PROGRESS, b, w, t=start + q * f.order_s, order=order, progress=q,
+                                phase=ev.BREWING, run=spec.run))
+        cpu[b] += f.order_s * f.cpu_per_wall / (1 if serial else n)
+        out.append(ev.Event(ev.DONE, b, w, t=end, order=order, progress=1.0,
+                            cpu_s=None if spec.mode == "asyncio" else round(cpu[b], 3), run=spec.run))
+        free_at[b] = clock = end
+    wall = max(free_at.values()) - t0 + 0.002
+    for b in free_at:
+        out.append(ev.Event(ev.FINISHED, b, who(spec.mode, b), t=max(free_at.values()), run=spec.run))
+    out.sort(key=lambda e: e.t)
+    result = ev.RunResult(
+        mode=spec.mode, recipe=spec.recipe, baristas=n, orders=spec.orders, size=size,
+        wall_s=wall, cpu_s=wall * f.cpu_per_wall, startup_s=f.startup_s, orders_done=spec.orders,
+        failed=0, cancelled=False, run=spec.run,
+        barista_cpu_s={b: round(c, 3) for b, c in cpu.items()} if f.pid_based else {})
+    return [ev.RunStarted(spec, t0), *out, ev.RunFinished(result)]
+
+
+class ScriptedKitchen:
+    """Has the Kitchen client's methods; answers each ``run`` with its whole script."""
+
+    def __init__(self, machine: Machine = MACHINE, ready: bool = True) -> None:
+        self.outbox: list[object] = []
+        self.runs: list[ev.RunSpec] = []
+        self.cancels = self.knocks = 0
+        self.closed = False
+        if ready:
+            self.outbox.append(KitchenReady(machine, SIZE, 1.0, "forkserver", 51100))
+
+    def run(self, spec: ev.RunSpec) -> bool:
+        self.runs.append(spec)
+        self.outbox.extend(script(spec))
+        return True
+
+    def cancel(self) -> bool:
+        self.cancels += 1
+        return True
+
+    def knock_out(self, barista: int | None = None) -> bool:
+        self.knocks += 1
+        self.outbox.append(Note("nobody is brewing: nothing to knock out", "warning"))
+        return True
+
+    def poll(self, limit: int = 5000) -> list[object]:
+        out, self.outbox = self.outbox[:limit], self.outbox[limit:]
+        return out
+
+    def close(self) -> None:
+        self.closed = True
+
+
+# -- driving a scripted app (snapshot tests and screenshots/make_screenshots.py) --
+
+FIXED_CLOCK = 1500.0  # a scripted run's t0 is 1100, 1200, ...: the stopwatch shows wall
+
+
+def scripted_app(tmp_dir: str = "screenshots", **config) -> "ShopApp":
+    from chaishop.ui.app import ShopApp, ShopConfig
+
+    cfg = ShopConfig(autostart=False, cpu_every_s=0, screenshot_dir=tmp_dir, **config)
+    return ShopApp(cfg, ScriptedKitchen(), clock=lambda: FIXED_CLOCK,
+                   cpu_source=lambda: [0.0, 0.0], machine=MACHINE)
+
+
+async def until(pilot, predicate, timeout: float = 20.0, step: float = 0.05) -> bool:
+    """Pause the pilot until ``predicate()`` is true (or fail after ``timeout`` s)."""
+    waited = 0.0
+    while not predicate():
+        if waited > timeout:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(step)
+        waited += step
+    return True
+
+
+async def scripted_runs(pilot, keys: str, cpu_mode: str | None) -> None:
+    """Press ``keys`` one run at a time, then fill the CPU meter with a fixed history."""
+    app = pilot.app
+    for k in keys:
+        before = len(app.results)
+        await pilot.press(k)
+        await until(pilot, lambda: len(app.results) > before)
+    for sample in cpu_profile(cpu_mode):
+        app.cpu.push(sample)
+    await pilot.pause()

@@ -1,0 +1,76 @@
+"""Layout and rendering logic with the scripted kitchen (no processes)."""
+
+from __future__ import annotations
+
+from chaishop.core import events as ev
+from chaishop.ui.scoreboard import hbar, speedups
+from chaishop.ui.scripted import scripted_app, scripted_runs
+
+
+def result(mode, wall, cancelled=False, orders=4, recipe="brew", run=1):
+    return ev.RunResult(mode, recipe, 2, orders, 100, wall, wall, 0.0,
+                        0 if cancelled else orders, 0, cancelled, run=run)
+
+
+def test_speedups_use_complete_sequential_runs_of_the_same_work():
+    rs = [result("threads", 2.0), result("sequential", 4.0, cancelled=True),
+          result("sequential", 4.0), result("processes", 2.0), result("processes", 1.0, orders=8),
+          result("threads", 1.0, cancelled=True)]
+    assert speedups(rs) == [2.0, None, 1.0, 2.0, None, None]
+
+
+def test_hbar_is_proportional():
+    assert hbar(1.0, 1.0, 10) == "█" * 10
+    assert hbar(0.5, 1.0, 10).rstrip() == "█" * 5
+    assert len(hbar(0.3, 1.0, 10)) == 10
+
+
+async def test_too_small_terminal_shows_a_message():
+    app = scripted_app()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        assert "50×15" in str(app.too_small.render())
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
+
+
+async def test_small_terminal_shows_fewer_panes_with_a_hint():
+    app = scripted_app(baristas=6, mode="threads")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        assert "showing 2 of 6" in str(app.grid.border_subtitle)
+
+
+async def test_failed_barista_is_marked_while_others_finish():
+    app = scripted_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await scripted_runs(pilot, "t", None)
+        app.kitchen.outbox.extend([
+            ev.RunStarted(ev.RunSpec("threads", "brew", 2, 4, 1, 0.1, run=2), 2000.0),
+        ])
+        app.run_id = 2
+        app.kitchen.outbox.extend([
+            ev.Event(ev.STARTED, 1, "Barista-1 · thread 7", t=2000.1, run=2),
+            ev.Event(ev.STARTED, 2, "Barista-2 · thread 8", t=2000.1, run=2),
+            ev.Event(ev.FAILED, 1, "Barista-1 · thread 7", t=2000.5, detail="Spilled: oops", run=2),
+            ev.Event(ev.FINISHED, 2, "Barista-2 · thread 8", t=2001.0, run=2),
+        ])
+        await pilot.pause(0.2)
+        p1, p2 = app.panes[:2]
+        assert p1.has_class("-failed") and p1.state == "failed" and "Spilled" in p1.detail
+        assert p2.state == "done" and not p2.has_class("-failed")
+        assert any("FAILED: Spilled: oops" in line for line in p1.log_view.lines)
+
+
+async def test_single_core_machine_is_said_clearly():
+    from dataclasses import replace
+
+    from chaishop.ui.scripted import MACHINE
+    app = scripted_app()
+    app.fixed_machine = app.machine = replace(MACHINE, cores=1)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert "1 core: nothing can run in parallel" in str(app.header.render())
