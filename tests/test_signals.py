@@ -87,7 +87,7 @@ def _busy(app: PtyApp, mode: str) -> bool:
         return False
     try:
         if mode == "processes":
-            return len(kitchen.children()) >= 3  # forkserver + 2 baristas
+            return len(kitchen.children(recursive=True)) >= 3  # forkserver + 2 baristas (its children)
         return kitchen.num_threads() >= 4  # main, watchdog, runner, + baristas / loop
     except psutil.NoSuchProcess:
         return False
