@@ -21,6 +21,7 @@ MAX_ORDERS = 1000
 MAX_SIZE = 10_000_000_000  # ~4 minutes of counting per order here
 MAX_WAIT_S = 60.0
 MAX_REPEAT = 50
+MAX_SPEED = 100.0  # beyond this the pauses vanish and orders are too short to see
 
 
 class CliError(Exception):
@@ -107,7 +108,8 @@ def build_parser() -> Parser:
     parser = Parser(prog="chaishop", description="A chai shop in your terminal: watch threads, "
                     "processes and asyncio tasks brew, and measure who is really faster.")
     parser.add_argument("--version", action="version", version=f"chaishop {__version__}")
-    parser.add_argument("--mode", choices=MODES, default="threads", help="the crew to open with")
+    parser.add_argument("--mode", choices=available_modes(), default="threads",
+                        help="the crew to open with")
     _add_shop_options(parser, MAX_CREW)
     parser.add_argument("--screenshot-dir", default="screenshots", metavar="DIR",
                         help="where the S key saves SVG screenshots (created if missing)")
@@ -117,7 +119,12 @@ def build_parser() -> Parser:
     parser.add_argument("--geometry", type=geometry, default=None, metavar="WxH",
                         help="terminal size of the recording (default: yours, or 120x36 "
                              "without a terminal)")
-    sub = parser.add_subparsers(dest="command", metavar="{bench,serve}")
+    parser.add_argument("--screenshot", metavar="PATH.svg", default=None,
+                        help="save an SVG of the screen at PATH (folders created) after "
+                             "--screenshot-after seconds")
+    parser.add_argument("--screenshot-after", type=float_in(0.0, 3600.0), default=None,
+                        metavar="S", help="when to take --screenshot (default 0)")
+    sub = parser.add_subparsers(dest="command", metavar="{bench,serve,demo}")
 
     b = sub.add_parser("bench", help="run the same orders through several crews and print a table",
                        description="Run identical orders through several crews, interleaved "
@@ -134,6 +141,20 @@ def build_parser() -> Parser:
     fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="print CSV")
     fmt.add_argument("--markdown", action="store_const", dest="format", const="markdown",
                      help="print a Markdown table")
+    d = sub.add_parser("demo", help="a hands-free tour of every mode, with captions",
+                       description="Play the tour (chaishop/tour.py): real runs, one mode after "
+                       "another, each with a caption, then the scoreboard.")
+    d.add_argument("--speed", type=float_in(0.0, MAX_SPEED, low_open=True), default=1.0,
+                   metavar="X", help=f"divide every pause and order duration by X (0 < X <= "
+                   f"{MAX_SPEED:g}; default 1)")
+    d.add_argument("--no-exit", action="store_true", help="stay open after the tour")
+    # SUPPRESS: given here or before 'demo', the option means the same thing.
+    d.add_argument("--record", metavar="FILE.cast", default=argparse.SUPPRESS,
+                   help="record the tour as an asciicast v2 file")
+    d.add_argument("--geometry", type=geometry, default=argparse.SUPPRESS, metavar="WxH",
+                   help="terminal size of the recording (default: yours, or 120x36)")
+    d.add_argument("--screenshot", metavar="PATH.svg", default=argparse.SUPPRESS,
+                   help="save an SVG of the finished tour (folders created)")
     s = sub.add_parser("serve", help="serve the shop in a web browser",
                        description="Serve the shop in a web browser (one shop per tab); "
                        "the shop options go before 'serve'.")
@@ -216,6 +237,29 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_demo(args, parser) -> int:
+    from chaishop.tour import TOUR
+
+    if args.screenshot_after is not None:
+        raise CliError("--screenshot-after is for the shop; the demo saves at the end")
+    if args.geometry is not None and args.record is None:
+        raise CliError("--geometry sizes a recording; use it with --record")
+    if args.record is None:
+        from chaishop.ui.app import run_app
+
+        return run_app(args, tour=TOUR, speed=args.speed, exit_after_tour=not args.no_exit)
+    from chaishop.record import RecordError, record
+
+    width, height = args.geometry or (None, None)
+    argv = [*shop_argv(args, parser), "demo", "--speed", f"{args.speed:g}",
+            *(["--no-exit"] if args.no_exit else [])]
+    try:
+        return record([sys.executable, "-m", "chaishop", *argv], args.record, width, height,
+                      title=" ".join(["chaishop", *argv]))
+    except RecordError as exc:
+        raise CliError(str(exc)) from None
+
+
 def cmd_shop(args) -> int:
     from chaishop.ui.app import run_app
 
@@ -229,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "demo":
+            return cmd_demo(args, parser)
+        if args.screenshot_after is not None and args.screenshot is None:
+            raise CliError("--screenshot-after needs --screenshot PATH")
         if args.record is not None:
             return cmd_record(args, parser)
         if args.geometry is not None:

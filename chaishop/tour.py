@@ -31,9 +31,12 @@ TOUR: tuple[TourStep, ...] = (
     TourStep("processes", "brew", 2, 4,
              "Two process baristas, each with its own interpreter and GIL. "
              "Both cores light up and the stopwatch roughly halves."),
+    TourStep("sequential", "orders", 1, 4,
+             "Now I/O-bound orders: each one is mostly waiting. One barista waits "
+             "for each order in turn: the baseline for waiting."),
     TourStep("threads", "orders", 4, 4,
-             "I/O-bound orders: each barista mostly waits. Waiting releases the GIL, "
-             "so four threads serve four orders in about the time of one."),
+             "Four thread baristas on the same orders. Waiting releases the GIL, "
+             "so they serve four orders in about the time of one."),
     TourStep("asyncio", "orders", 4, 4,
              "The same waits as asyncio tasks on one thread: they take turns at every "
              "await, and the CPU stays idle. Concurrency without parallelism."),

@@ -35,14 +35,20 @@ from textual.widgets import Footer, Static
 from chaishop.cli import MAX_CREW
 from chaishop.core import events as ev
 from chaishop.core.cpu import SAMPLE_EVERY_S, CpuSampler
+from chaishop.core.crews import interpreters_available
+from chaishop.core.gil import GilReading
 from chaishop.core.kitchen import KitchenGone, KitchenReady, Note
 from chaishop.core.machine import Machine, describe
 from chaishop.ui.barista_pane import BaristaPane
 from chaishop.ui.cpu_meter import CpuMeter
+from chaishop.ui.caption import CaptionBar
 from chaishop.ui.explain import ExplainScreen
+from chaishop.ui.gil_gauge import GilGauge
+from chaishop.ui.export import export_scoreboard, save_svg
 from chaishop.ui.header import ShopHeader
 from chaishop.ui.scoreboard import Scoreboard
 from chaishop.ui.stopwatch import StopwatchPanel
+from chaishop.ui.timeline_view import TimelineView
 
 # How often the kitchen's messages are drained: fast enough to look live,
 # slow enough that each tick carries a batch (measured: 50,000 lines/s this way).
@@ -50,6 +56,10 @@ DRAIN_EVERY_S = 0.04
 STOPWATCH_EVERY_S = 0.1  # 10 Hz digits, only while a run is on
 # Below this the layout cannot be read; a message is shown instead.
 MIN_W, MIN_H = 60, 18
+# Below this height the timeline is hidden: the scoreboard needs the rows more.
+TIMELINE_MIN_H = 34
+# Events kept for the shown run's timeline; past it the timeline shows the first ones.
+MAX_RUN_EVENTS = 50_000
 # Below this width the side column narrows and the scoreboard drops columns.
 WIDE_W = 120
 SIDE_W_WIDE, SIDE_W_NARROW = 66, 38
@@ -61,8 +71,10 @@ MODE_NOTES = {
     "threads": "one process, one GIL: brewing takes turns, waiting overlaps",
     "processes": "a process each, a GIL each: brewing runs in parallel",
     "asyncio": "one thread, one event loop: tasks switch only at an await",
+    "interpreters": "one process, an interpreter each, a GIL each: brewing runs in parallel",
 }
-MODE_KEYS = {"s": "sequential", "t": "threads", "p": "processes", "a": "asyncio"}
+MODE_KEYS = {"s": "sequential", "t": "threads", "p": "processes", "a": "asyncio",
+             "i": "interpreters"}  # i: Python 3.12+ only; elsewhere it says why
 RECIPE_KEYS = {"b": "brew", "o": "orders", "m": "mixed"}
 
 
@@ -87,6 +99,11 @@ class ShopConfig:
     cpu_every_s: float = SAMPLE_EVERY_S  # 0: no timer (tests push samples themselves)
     latency_log: str | None = None  # file to log key handling times to
     handle_signals: bool = False  # SIGTERM/SIGHUP exit the app (the real program only)
+    screenshot: str | None = None  # save an SVG here: after the tour, or after screenshot_after s
+    screenshot_after: float = 0.0
+    tour: tuple = ()  # chaishop.tour steps to play hands-free (chaishop demo)
+    speed: float = 1.0  # the tour's pauses are divided by this
+    exit_after_tour: bool = True
 
     @classmethod
     def from_args(cls, args, **kw) -> "ShopConfig":
@@ -133,6 +150,7 @@ class ShopApp(App[int]):
         Binding("escape", "stop", "stop", key_display="esc"),
         Binding("k", "knock", "knock out"),
         Binding("S", "shot", "SVG", key_display="S"),
+        Binding("e", "export", "export"),
         Binding("question_mark", "explain", "explain", key_display="?"),
         Binding("q", "quit", "quit"),
         Binding("ctrl+q", "quit", "quit", show=False, priority=True),
@@ -166,19 +184,27 @@ class ShopApp(App[int]):
         self.narrow = False
         self.stopwatch = StopwatchPanel(id="stopwatch")
         self.cpu = CpuMeter(id="cpu")
+        self.gil = GilGauge(id="gil")
+        self.timeline = TimelineView(id="timeline")
+        self.run_events: list[ev.Event] = []  # the shown run's, for the timeline
+        self.run_t0 = 0.0
         self.scoreboard = Scoreboard(id="scoreboard")
         self.too_small = Static("", id="too-small")
+        self.caption = CaptionBar("", id="caption")
 
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.caption
         with Horizontal(id="main"):
             with self.grid:
                 yield from self.panes
             with Vertical(id="side"):
                 yield self.stopwatch
                 yield self.cpu
+                yield self.gil
+                yield self.timeline
                 yield self.scoreboard
         yield self.too_small
         yield Footer(compact=True)
@@ -188,6 +214,12 @@ class ShopApp(App[int]):
         self._ticker = self.set_interval(STOPWATCH_EVERY_S, self._tick, pause=True)
         if self.config.cpu_every_s > 0:
             self.set_interval(self.config.cpu_every_s, self.sample_cpu)
+        if self.config.tour:
+            from chaishop.ui.tour_player import play_tour
+
+            self.run_worker(play_tour(self, self.config.tour, self.config.speed), group="tour")
+        elif self.config.screenshot:
+            self.set_timer(self.config.screenshot_after, self.action_shot_to)
         self.install_screen(ExplainScreen(), "explain")  # composed once, reused on every ?
         self.show_panes(panes_for(self.mode, self.crew))
         self.stopwatch.waiting("the kitchen is warming up (calibrating one order)…")
@@ -206,6 +238,7 @@ class ShopApp(App[int]):
     def _layout(self, width: int, height: int) -> None:
         screen = self.screen if not isinstance(self.screen, ExplainScreen) else self.screen_stack[0]
         small = width < MIN_W or height < MIN_H
+        screen.set_class(height < TIMELINE_MIN_H, "-short")
         screen.set_class(small, "-too-small")
         if small:
             self.too_small.update(f"chaishop needs at least {MIN_W}×{MIN_H}.\n"
@@ -260,6 +293,8 @@ class ShopApp(App[int]):
             if isinstance(m, ev.Event):
                 if m.run != self.shown_run or not 1 <= m.barista <= self.pane_count:
                     continue
+                if len(self.run_events) < MAX_RUN_EVENTS:
+                    self.run_events.append(m)
                 line = self.panes[m.barista - 1].apply(m)
                 lines.setdefault(m.barista, [])
                 if line:
@@ -271,6 +306,8 @@ class ShopApp(App[int]):
                 self._run_started(m)
             elif isinstance(m, ev.RunFinished):
                 self._run_finished(m.result)
+            elif isinstance(m, GilReading):
+                self.gil.show(m, self.running)
             elif isinstance(m, KitchenReady):
                 self._kitchen_ready(m)
             elif isinstance(m, Note):
@@ -300,6 +337,7 @@ class ShopApp(App[int]):
         self.show_panes(panes_for(m.spec.mode, m.spec.baristas), state="starting")
         for p in self.panes[:self.pane_count]:
             p.t0 = m.t0
+        self.run_events, self.run_t0 = [], m.t0
         self.running = True
         self.stopwatch.start(m.spec, m.t0, self.clock())
         self._ticker.resume()
@@ -312,6 +350,9 @@ class ShopApp(App[int]):
         self.results.append(r)
         self.stopwatch.finish(r)
         self.scoreboard.add(r)
+        self.timeline.show(self.run_events, self.run_t0, self.run_t0 + r.wall_s,
+                           partial=len(self.run_events) >= MAX_RUN_EVENTS,
+                           title=f"{r.mode} · {r.recipe}")
 
     def _tick(self) -> None:
         if self.running:
@@ -336,6 +377,11 @@ class ShopApp(App[int]):
 
     def action_mode(self, mode: str) -> None:
         self.latency.mark(self, f"mode-{mode}")
+        usable, why = interpreters_available()
+        if mode == "interpreters" and not usable:
+            self.notify(f"interpreters: {why}. Press ? to see how to try it.",
+                        severity="warning", timeout=6)
+            return
         self.mode = mode
         self.start_run()
 
@@ -395,6 +441,27 @@ class ShopApp(App[int]):
             return
         self.notify(f"saved {path}", title="Screenshot")
 
+    def action_shot_to(self) -> None:
+        """``--screenshot PATH --screenshot-after S``: one SVG at a chosen path."""
+        try:
+            self.notify(f"saved {save_svg(self, self.config.screenshot)}", title="Screenshot")
+        except OSError as exc:
+            self.notify(f"could not save a screenshot: {exc}", severity="error")
+
+    def action_export(self) -> None:
+        self.latency.mark(self, "export")
+        start_method = self.ready.start_method if self.ready else "?"
+        try:
+            paths = export_scoreboard(self.results, self.machine, start_method,
+                                      self.config.order_s, self.config.screenshot_dir)
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning", timeout=3)
+            return
+        except OSError as exc:
+            self.notify(f"could not export: {exc}", severity="error")
+            return
+        self.notify("\n".join(map(str, paths)), title="Scoreboard exported")
+
     async def action_quit(self) -> None:
         self.exit(0)
 
@@ -413,6 +480,8 @@ class ShopApp(App[int]):
         yield SystemCommand("Explain", "(?) concurrency, parallelism, the GIL", self.action_explain)
         yield SystemCommand("SVG screenshot", f"(S) into {self.config.screenshot_dir}/",
                             self.action_shot)
+        yield SystemCommand("Export the scoreboard", f"(e) CSV, Markdown and JSON into "
+                            f"{self.config.screenshot_dir}/", self.action_export)
 
     def close_kitchen(self) -> None:
         if not self._kitchen_closed:
@@ -424,18 +493,24 @@ class ShopApp(App[int]):
         self.close_kitchen()
 
 
-def run_app(args) -> int:
-    """``chaishop``: start the kitchen, then the app; always stop the kitchen."""
+def run_app(args, tour: tuple = (), speed: float = 1.0, exit_after_tour: bool = True) -> int:
+    """``chaishop`` (and ``chaishop demo``, with a tour): start the kitchen, then the app;
+    always stop the kitchen.  ``speed`` divides the order duration and the tour's pauses."""
     import os
 
     from chaishop.core.kitchen import Kitchen
 
     config = ShopConfig.from_args(args, handle_signals=True,
-                                  latency_log=os.environ.get("CHAISHOP_LATENCY_LOG") or None)
+                                  latency_log=os.environ.get("CHAISHOP_LATENCY_LOG") or None,
+                                  screenshot=getattr(args, "screenshot", None),
+                                  screenshot_after=getattr(args, "screenshot_after", None) or 0.0,
+                                  tour=tuple(tour), speed=speed, exit_after_tour=exit_after_tour,
+                                  autostart=not tour)
+    config.order_s = args.order_seconds / speed
     # Before the app runs: under Textual sys.stderr.fileno() is -1, and the
     # resource tracker's first start would fail inside the running app.
     multiprocessing.resource_tracker.ensure_running()
-    kitchen = Kitchen(order_s=args.order_seconds, size=args.size).start()
+    kitchen = Kitchen(order_s=config.order_s, size=args.size).start()
     app = ShopApp(config, kitchen)
     try:
         app.run()

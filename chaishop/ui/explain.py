@@ -42,13 +42,31 @@ disk and network release the GIL), but not their brewing.
   [b]processes[/]   CPU-bound work (brew). A process each, a GIL each: brewing runs in parallel
               on every core. Each one costs a start-up (a new interpreter: see
               [i]start-up[/] on the stopwatch), and data is pickled between them.
+  [b]interpreters[/] (key [b]i[/], Python 3.12+) an interpreter each, a GIL each, in one process:
+              brewing runs in parallel like processes, with a cheaper start-up. On 3.11
+              the key says why it cannot run: install Python 3.13 ([b]uv python install 3.13[/]),
+              then [b]python3.13 -m pip install chaishop[/] and press [b]i[/].
   [b]sequential[/]  one barista, every order in turn: the baseline for speed-ups.
+
+[b $accent]Start-up costs.[/] Processes and interpreters pay for a fresh interpreter before they brew
+(tens of milliseconds each). For big orders that is nothing; for tiny orders it is everything:
+a run of tiny orders shows processes [i]losing[/] to threads.
+
+[b $accent]Free-threaded Python.[/] 3.13t and 3.14t builds can run without the GIL (the header says
+[b]GIL off[/]): objects are protected by finer-grained means, so [i]threads[/] brew in parallel too and
+the GIL gauge stays near zero. To try it: [b]uv python install 3.14t[/] (or pyenv [b]3.14t[/]),
+then [b]python3.14t -m pip install chaishop[/] and run [b]python3.14t -m chaishop[/].
+
+[b $accent]The GIL gauge and the timeline.[/] The gauge is how late a probe thread in the kitchen
+wakes up, waiting for the GIL: near 0 for processes and interpreters, near 1 (a whole switch
+interval, 5 ms) for CPU-bound threads. After a run the timeline draws each barista's time:
+[b]█[/] brewing, [b]░[/] waiting, blank idle; threads take turns, processes brew side by side.
 
 [b $accent]Reading the numbers.[/] [b]wall[/] is the time you wait; [b]CPU[/] is the processor time all
 baristas used; [b]parallelism[/] = CPU / wall, the average number of cores busy;
 [b]speed-up[/] = sequential wall / this wall, for the same recipe, orders and order size.
 
-[b $accent]Keys.[/] [b]s t p a[/] pick the crew and start a run at once; [b]b o m[/] pick the recipe and
+[b $accent]Keys.[/] [b]s t p a i[/] pick the crew and start a run at once; [b]b o m[/] pick the recipe and
 start a run; [b]+ -[/] set the crew size, then [b]space[/] runs; [b]escape[/] stops; [b]k[/] knocks out
 a barista; [b]S[/] saves an SVG screenshot; [b]ctrl+p[/] lists every command.
 """

@@ -1,0 +1,128 @@
+"""``chaishop demo``: the hands-free tour, its recording, its screenshot, and the export key.
+
+The tour runs the REAL kitchen: in a recorded subprocess (headless, as in CI)
+and through Pilot with tiny orders.  Nothing here asserts timing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing.resource_tracker
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chaishop.cli import main
+from chaishop.core.kitchen import Kitchen
+from chaishop.tour import FINALE, TOUR
+from chaishop.ui.app import ShopApp, ShopConfig
+from chaishop.ui.scripted import until
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY_SIZE = 200_000
+TINY_WAIT_S = 0.05
+SIZE = (120, 36)
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+@pytest.fixture
+def kitchen():
+    multiprocessing.resource_tracker.ensure_running()
+    k = Kitchen(size=TINY_SIZE).start()
+    k.wait_ready()
+    yield k
+    k.close()
+
+
+def make_app(kitchen, tmp_path: Path, **kw) -> ShopApp:
+    cfg = ShopConfig(size=TINY_SIZE, order_s=TINY_WAIT_S, autostart=False,
+                     screenshot_dir=str(tmp_path / "shots"), cpu_every_s=0, **kw)
+    return ShopApp(cfg, kitchen)
+
+
+def test_demo_records_a_valid_asciicast(tmp_path):
+    cast = tmp_path / "demo.cast"
+    proc = subprocess.run([sys.executable, "-m", "chaishop", "demo", "--speed", "20",
+                           "--record", str(cast)], stdin=subprocess.DEVNULL,
+                          capture_output=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    header, *events = [json.loads(line) for line in cast.read_text().splitlines()]
+    assert header["version"] == 2
+    assert (header["width"], header["height"]) == (120, 36)  # headless default
+    assert isinstance(header["timestamp"], int) and "demo" in header["title"]
+    times = [e[0] for e in events]
+    assert times and times == sorted(times)
+    text = ANSI.sub("", "".join(e[2] for e in events if e[1] == "o"))
+    assert text.strip()
+    for mode in {s.mode for s in TOUR}:
+        assert mode in text
+    assert "Scoreboard" in text and "Tour done" in text
+
+
+async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path):
+    shot = tmp_path / "new" / "dir" / "finale.svg"
+    app = make_app(kitchen, tmp_path, tour=TOUR, speed=50, exit_after_tour=False,
+                   screenshot=str(shot))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, shot.exists, timeout=40)
+        assert [(r.mode, r.recipe, r.baristas, r.orders) for r in app.scoreboard.results] == \
+            [(s.mode, s.recipe, s.baristas, s.orders) for s in TOUR]
+        assert all(r.complete for r in app.results)
+        assert "-on" in app.caption.classes and str(app.caption.render()) == FINALE
+        svg = shot.read_text()
+        assert svg.startswith("<svg") and "Scoreboard" in svg
+
+        await pilot.press("e")  # export what the tour measured
+        files = sorted((tmp_path / "shots").glob("chaishop-scoreboard-*"))
+        assert [f.suffix for f in files] == [".csv", ".json", ".md"]
+    csv_rows = list(csv.DictReader(files[0].open()))
+    json_rows = json.loads(files[1].read_text())["runs"]
+    md_rows = [[c.strip() for c in line.strip("|").split("|")]
+               for line in files[2].read_text().splitlines()[2:]]
+    modes = [s.mode for s in TOUR]
+    assert [r["mode"] for r in csv_rows] == [r["mode"] for r in json_rows] == \
+        [r[0] for r in md_rows] == modes
+    walls = [f"{r.wall_s:.3f}" for r in app.results]
+    assert [f"{float(r['wall_s']):.3f}" for r in csv_rows] == \
+        [f"{r['wall_s']:.3f}" for r in json_rows] == [r[1] for r in md_rows] == walls
+    assert json_rows[0]["speedup"] == 1.0  # the sequential run is its own baseline
+
+
+async def test_q_quits_during_the_tour(kitchen, tmp_path):
+    app = make_app(kitchen, tmp_path, tour=TOUR, speed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "-on" in app.caption.classes)
+        await pilot.press("q")
+    assert app.return_code == 0 and len(app.results) < len(TOUR)
+
+
+async def test_export_with_no_runs_writes_nothing(kitchen, tmp_path):
+    app = make_app(kitchen, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+    assert not (tmp_path / "shots").exists()
+
+
+async def test_screenshot_after_seconds_writes_an_svg(kitchen, tmp_path):
+    shot = tmp_path / "a" / "b" / "shop.svg"
+    app = make_app(kitchen, tmp_path, screenshot=str(shot), screenshot_after=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, shot.exists)
+    assert shot.read_text().startswith("<svg")
+
+
+@pytest.mark.parametrize("argv", [["demo", "--speed", "0"], ["demo", "--speed", "100.5"],
+                                  ["demo", "--speed", "fast"], ["demo", "--geometry", "80x24"],
+                                  ["--screenshot-after", "3"],
+                                  ["--screenshot", "x.svg", "--screenshot-after", "-1"],
+                                  ["--screenshot-after", "1", "demo"]])
+def test_bad_demo_options_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "error" in err

@@ -1,0 +1,87 @@
+"""The GIL gauge, the timeline and the interpreters key, through the real app.
+
+Scripted kitchen: the gauge shows a reading and the timeline renders after a run.
+Real kitchen: a threads brew run sends GIL readings with more contention than a
+processes run (loosely: the two are far apart, ~1.0 vs ~0.02, measured).
+"""
+
+from __future__ import annotations
+
+import multiprocessing.resource_tracker
+import time
+
+import pytest
+
+from chaishop.core import events as ev
+from chaishop.core.crews import interpreters_available
+from chaishop.core.gil import GilReading
+from chaishop.core.kitchen import Kitchen
+from chaishop.ui.scripted import scripted_app, scripted_runs, until
+
+SIZE = (160, 45)
+
+
+async def test_gauge_and_timeline_after_a_scripted_run():
+    app = scripted_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.gil.reading is None
+        assert not app.timeline.display or app.timeline.has_class("-empty")
+        await scripted_runs(pilot, "t", "threads")
+        await until(pilot, lambda: app.gil.reading is not None and not app.running)
+        assert app.gil.last_run is not None and app.gil.last_run.contention > 0.5
+        text = app.gil.render().plain
+        assert "contention" in text and "ms" in text and "GIL" in text
+        assert app.timeline.timeline is not None and set(app.timeline.timeline.lanes) == {1, 2}
+        assert not app.timeline.has_class("-empty") and app.timeline.region.height > 0
+        rendered = app.timeline.render().plain
+        assert "B1" in rendered and "B2" in rendered and "brewing" in rendered
+        assert app.timeline.timeline.busy_s(1, "brewing") > 0
+
+
+async def test_timeline_hidden_on_a_small_terminal():
+    app = scripted_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scripted_runs(pilot, "t", "threads")
+        assert app.screen.has_class("-short")
+        assert app.timeline.region.height == 0
+        assert app.gil.region.height > 0
+
+
+def _readings(kitchen: Kitchen, spec: ev.RunSpec, timeout: float = 20.0) -> list[GilReading]:
+    kitchen.run(spec)
+    got, finished, deadline = [], False, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for m in kitchen.poll():
+            if isinstance(m, GilReading) and m.run == spec.run:
+                got.append(m)
+                if finished:  # the idle reading after the run
+                    return got
+            elif isinstance(m, ev.RunFinished):
+                finished = True
+        time.sleep(0.02)
+    raise AssertionError(f"no idle GIL reading after run {spec.run}: {got}")
+
+
+def test_threads_contend_for_the_gil_processes_do_not():
+    size = 12_000_000  # ~0.25 s per order here: a run long enough for a few readings
+    multiprocessing.resource_tracker.ensure_running()
+    with Kitchen(size=size) as k:
+        k.wait_ready()
+        threads = _readings(k, ev.RunSpec("threads", "brew", 2, 6, size, 0.05, run=1))
+        processes = _readings(k, ev.RunSpec("processes", "brew", 2, 6, size, 0.05, run=2))
+    brewing_threads = [r.contention for r in threads[:-1]]
+    brewing_processes = [r.contention for r in processes[:-1]] or [processes[-1].contention]
+    assert brewing_threads, f"no reading while threads brewed: {threads}"
+    assert max(brewing_threads) > max(brewing_processes) + 0.2, (threads, processes)
+    assert threads[-1].contention < 0.5  # idle afterwards
+
+
+@pytest.mark.skipif(interpreters_available()[0], reason="interpreters are available here")
+async def test_i_says_why_interpreters_are_unavailable():
+    app = scripted_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        why = interpreters_available()[1]
+        assert any(why in n.message for n in app._notifications)
+        assert app.mode != "interpreters" and not app.kitchen.runs
