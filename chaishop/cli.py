@@ -111,6 +111,9 @@ def build_parser() -> Parser:
     parser.add_argument("--mode", choices=available_modes(), default="threads",
                         help="the crew to open with")
     _add_shop_options(parser, MAX_CREW)
+    parser.add_argument("--order-timeout", type=float_in(0.0, 3600.0, low_open=True), default=None,
+                        metavar="S", help="an order taking longer than S seconds fails its barista "
+                        "(default: no limit)")
     parser.add_argument("--screenshot-dir", default="screenshots", metavar="DIR",
                         help="where the S key saves SVG screenshots (created if missing)")
     parser.add_argument("--record", metavar="FILE.cast", default=None,

@@ -9,8 +9,8 @@ import time
 from chaishop.core.gil import GilProbe, GilReading, summarize
 from chaishop.core.recipes import brew
 
-SETTLE_S = 0.6  # long enough for ~100 samples, short enough for a quick test
-WINDOW_S = 0.3  # read only samples taken after the load changed
+SETTLE_S = 1.2  # long enough for ~20 samples (one per PROBE_SLEEP_S), short enough for a quick test
+WINDOW_S = 1.0  # read only samples taken after the load changed
 
 
 def test_summarize_median_p90_and_contention():

@@ -94,6 +94,7 @@ class ShopConfig:
     orders: int | None = None  # None: two per barista
     size: int = 0  # brew iterations per order; 0: the kitchen's calibrated size
     order_s: float = 1.0  # the wait of an I/O order
+    order_timeout: float | None = None  # an order taking longer fails its barista
     screenshot_dir: str = "screenshots"
     autostart: bool = True  # start a run as soon as the kitchen is ready
     cpu_every_s: float = SAMPLE_EVERY_S  # 0: no timer (tests push samples themselves)
@@ -109,6 +110,7 @@ class ShopConfig:
     def from_args(cls, args, **kw) -> "ShopConfig":
         return cls(mode=args.mode, recipe=args.recipe, baristas=args.baristas, orders=args.orders,
                    size=args.size or 0, order_s=args.order_seconds,
+                   order_timeout=getattr(args, "order_timeout", None),
                    screenshot_dir=args.screenshot_dir, **kw)
 
 
@@ -369,7 +371,7 @@ class ShopApp(App[int]):
         self.running = False
         self._ticker.pause()
         spec = ev.RunSpec(self.mode, self.recipe, self.crew, self.orders, self.config.size,
-                          self.config.order_s, run=self.run_id)
+                          self.config.order_s, run=self.run_id, timeout_s=self.config.order_timeout)
         self.kitchen.run(spec)
         self.show_panes(panes_for(self.mode, self.crew), state="idle")
         self.stopwatch.waiting(f"starting {self.mode} · {self.recipe} · crew {self.crew}…")

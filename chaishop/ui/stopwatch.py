@@ -20,8 +20,8 @@ DIGITS_FORMAT = "{:7.2f}"
 
 
 def stats_text(r: ev.RunResult) -> str:
-    verdict = ("stopped" if r.cancelled else f"{r.failed} failed" if r.failed
-               else "complete" if r.complete else "incomplete")
+    # A failed barista shows on its pane (and in "3/4 orders"); here the run's verdict.
+    verdict = "stopped" if r.cancelled else "complete" if r.complete else "incomplete"
     # Short lines (<= 30 characters) so the narrow layout needs no other wording.
     return (f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s\n"
             f"parallelism {r.parallelism:.2f}× · {r.orders_done}/{r.orders} orders\n"
