@@ -86,9 +86,11 @@ async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path
     modes = [s.mode for s in TOUR]
     assert [r["mode"] for r in csv_rows] == [r["mode"] for r in json_rows] == \
         [r[0] for r in md_rows] == modes
-    walls = [f"{r.wall_s:.3f}" for r in app.results]
-    assert [f"{float(r['wall_s']):.3f}" for r in csv_rows] == \
-        [f"{r['wall_s']:.3f}" for r in json_rows] == [r[1] for r in md_rows] == walls
+    # The files carry the scoreboard's own figures (rounded to 0.1 ms) ...
+    assert [float(r["wall_s"]) for r in csv_rows] == [r["wall_s"] for r in json_rows]
+    assert all(abs(r["wall_s"] - res.wall_s) <= 5e-5 for r, res in zip(json_rows, app.results))
+    # ... and the Markdown shows the same figures to 1 ms.
+    assert [r[1] for r in md_rows] == [f"{r['wall_s']:.3f}" for r in json_rows]
     assert json_rows[0]["speedup"] == 1.0  # the sequential run is its own baseline
 
 
