@@ -6,8 +6,8 @@
                   --screenshot DIR/demo-finale.svg
         └─ the real kitchen, real runs: the figures are this machine's, measured
 
-Unlike make_screenshots.py (scripted kitchen, same pictures everywhere) this
-records real runs, so the numbers change from machine to machine and run to run.
+Like make_screenshots.py, this records real runs, so the numbers are this
+machine's and change from run to run: make them on an otherwise idle machine.
 """
 
 from __future__ import annotations

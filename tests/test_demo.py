@@ -75,6 +75,9 @@ async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path
         assert "-on" in app.caption.classes and str(app.caption.render()) == FINALE
         svg = shot.read_text()
         assert svg.startswith("<svg") and "Scoreboard" in svg
+        # The finale leaves room for every row of the scoreboard, not just its header.
+        assert app.scoreboard.region.height >= len(TOUR) + 3
+        assert all(f"{r.wall_s:.2f}" in svg for r in app.results)
 
         await pilot.press("e")  # export what the tour measured
         files = sorted((tmp_path / "shots").glob("chaishop-scoreboard-*"))

@@ -43,6 +43,7 @@ async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
             return
         await asyncio.sleep(PAUSE_S / speed)
     app.caption.show("Tour done · the scoreboard", FINALE)
+    app.screen.add_class("-finale")  # the scoreboard gets the side column's room
     await asyncio.sleep(max(PAUSE_S / speed, 0.2))  # let the finale paint before the SVG
     if cfg.screenshot:
         try:
