@@ -93,7 +93,8 @@ async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path
     assert [float(r["wall_s"]) for r in csv_rows] == [r["wall_s"] for r in json_rows]
     assert all(abs(r["wall_s"] - res.wall_s) <= 5e-5 for r, res in zip(json_rows, app.results))
     # ... and the Markdown shows the same figures to 1 ms.
-    assert [r[1] for r in md_rows] == [f"{r['wall_s']:.3f}" for r in json_rows]
+    assert [r[3] for r in md_rows] == [f"{r['wall_s']:.3f}" for r in json_rows]
+    assert [(r[1], int(r[2])) for r in md_rows] == [(s.recipe, s.baristas) for s in TOUR]
     assert json_rows[0]["speedup"] == 1.0  # the sequential run is its own baseline
 
 

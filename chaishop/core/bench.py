@@ -102,11 +102,13 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
 
 def _cells(row: BenchRow) -> list[str]:
     speed = "-" if row.speedup is None else f"{row.speedup:.2f}x"
-    return [row.mode, f"{row.wall_s:.3f}", f"{row.cpu_s:.3f}", f"{row.parallelism:.2f}",
-            speed, f"{row.startup_s:.3f}"]
+    return [row.mode, row.recipe, str(row.baristas), f"{row.wall_s:.3f}", f"{row.cpu_s:.3f}",
+            f"{row.parallelism:.2f}", speed, f"{row.startup_s:.3f}"]
 
 
-HEADERS = ["mode", "wall s", "CPU s", "parallelism", "speedup", "start-up s"]
+# Recipe and crew are in every row: an exported scoreboard mixes them.
+HEADERS = ["mode", "recipe", "crew", "wall s", "CPU s", "parallelism", "speedup", "start-up s"]
+TEXT_COLUMNS = 2  # left-aligned; the rest are numbers, right-aligned
 
 
 def title(report: BenchReport) -> str:
@@ -125,7 +127,8 @@ def as_table(report: BenchReport) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
     lines = [title(report), ""]
     for j, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        cells = [c.ljust(w) if i < TEXT_COLUMNS else c.rjust(w)
+                 for i, (c, w) in enumerate(zip(row, widths))]
         lines.append("  ".join(cells))
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -135,7 +138,8 @@ def as_table(report: BenchReport) -> str:
 
 
 def as_markdown(report: BenchReport) -> str:
-    lines = [f"| {' | '.join(HEADERS)} |", "|" + "|".join(["---"] + ["---:"] * 5) + "|"]
+    align = ["---"] * TEXT_COLUMNS + ["---:"] * (len(HEADERS) - TEXT_COLUMNS)
+    lines = [f"| {' | '.join(HEADERS)} |", f"|{'|'.join(align)}|"]
     lines += [f"| {' | '.join(_cells(r))} |" for r in report.rows]
     return "\n".join(lines)
 

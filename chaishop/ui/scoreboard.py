@@ -51,7 +51,7 @@ def mark(r: ev.RunResult) -> str:
     if r.cancelled:
         return "stopped"
     if r.failed:
-        return f"{r.failed} failed"
+        return "failed"  # how many, and why: on the panes
     if r.orders_done < r.orders:
         return "short"
     return ""
@@ -80,17 +80,21 @@ class Scoreboard(Widget):
         rows = list(enumerate(zip(self.results, ups), 1))[first:]
         v = self.app.theme_variables
         t = Table(box=None, pad_edge=False, padding=(0, 1), expand=True, header_style="bold")
+        # Numbers never shrink (min_width = their heading); a long mode note is cut instead.
+        def number(heading: str) -> None:
+            t.add_column(heading, justify="right", no_wrap=True, min_width=len(heading))
+
         if full:
-            t.add_column("#", justify="right", style="dim")
-        t.add_column("mode", no_wrap=True)
+            t.add_column("#", justify="right", style="dim", no_wrap=True, min_width=2)
+        t.add_column("mode", no_wrap=True, overflow="ellipsis")
         if full:
-            t.add_column("recipe", no_wrap=True)
-            t.add_column("crew", justify="right")
-        t.add_column("wall s", justify="right")
+            t.add_column("recipe", no_wrap=True, min_width=6)
+            number("crew")
+        number("wall s")
         if full:
-            t.add_column("CPU s", justify="right")
-        t.add_column("par", justify="right")
-        t.add_column("speed-up" if full else "×", justify="right", no_wrap=True)
+            number("CPU s")
+        number("par")
+        number("speed-up" if full else "×")
         for n, (r, up) in rows:
             note = mark(r)
             mode = Text(r.mode, style="dim" if note else "")

@@ -38,13 +38,18 @@ async def test_gauge_and_timeline_after_a_scripted_run():
         assert app.timeline.timeline.busy_s(1, "brewing") > 0
 
 
-async def test_timeline_hidden_on_a_small_terminal():
+async def test_a_small_terminal_keeps_the_scoreboard_over_timeline_and_gauge():
     app = scripted_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await scripted_runs(pilot, "t", "threads")
         assert app.screen.has_class("-short")
-        assert app.timeline.region.height == 0
-        assert app.gil.region.height > 0
+        assert app.timeline.region.height == 0 and app.gil.region.height == 0
+        # Room for the headings, the run's row and its bar.
+        assert app.scoreboard.region.height >= 6
+    big = scripted_app()
+    async with big.run_test(size=(160, 45)) as pilot:
+        await scripted_runs(pilot, "t", "threads")
+        assert big.timeline.region.height > 0 and big.gil.region.height > 0
 
 
 def _readings(kitchen: Kitchen, spec: ev.RunSpec, timeout: float = 20.0) -> list[GilReading]:
