@@ -54,8 +54,8 @@ a run of tiny orders shows processes [i]losing[/] to threads.
 
 [b $accent]Free-threaded Python.[/] 3.13t and 3.14t builds can run without the GIL (the header says
 [b]GIL off[/]): objects are protected by finer-grained means, so [i]threads[/] brew in parallel too and
-the GIL gauge stays near zero. To try it: [b]uv python install 3.14t[/] (or pyenv [b]3.14t[/]),
-then [b]python3.14t -m pip install chaishop[/] and run [b]python3.14t -m chaishop[/].
+the GIL gauge stays near zero. To try it: [b]uv python install 3.14t[/],
+then in chaishop's folder [b]python3.14t -m pip install .[/] and run [b]python3.14t -m chaishop[/].
 
 [b $accent]The GIL gauge and the timeline.[/] The gauge is how late a probe thread in the kitchen
 wakes up, waiting for the GIL: near 0 for processes and interpreters, near 1 (a whole switch
