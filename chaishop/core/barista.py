@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Iterator
 
 from chaishop.core import events as ev
 from chaishop.core.recipes import BREW, BREW_CHUNK, WAIT, WAIT_SLICE_S, Order, Spilled, brew, steps
@@ -117,6 +117,40 @@ def _fractions(order: Order) -> list[tuple[str, float, float]]:
     return [(kind, amount, share) for kind, amount in plan]
 
 
+def _order_steps(order: Order, rep: _Reporter, control: Control) -> Iterator[float]:
+    """Work through one order; yield each pause (seconds) for the caller to wait.
+
+    Sync baristas ``time.sleep`` the pauses, asyncio tasks ``await
+    asyncio.sleep`` them: the only difference between the two kinds of loop.
+    """
+    control.order_started = time.perf_counter()
+    rep.send(ev.TAKEN, order=order.number)
+    done = 0.0
+    for kind, amount, share in _fractions(order):
+        if kind == BREW:
+            _brew_step(int(amount), order.number, done, share, rep, control)
+        elif kind == WAIT:
+            end = time.perf_counter() + amount
+            while (left_s := end - time.perf_counter()) > 0:
+                yield min(WAIT_SLICE_S, left_s)
+                rep.waited(order.number, done, share, end, amount)
+                control.check()
+        else:
+            raise Spilled(f"spilled order #{order.number}")
+        done += share
+    rep.send(ev.DONE, order=order.number, progress=1.0)
+
+
+def _clock_off(rep: _Reporter, exc: BaseException | None, cancelled: bool = False) -> None:
+    """The one terminal event of a barista."""
+    if cancelled:
+        rep.send(ev.FINISHED, detail="cancelled")
+    elif exc is not None:
+        rep.send(ev.FAILED, detail=_reason(exc))
+    else:
+        rep.send(ev.FINISHED)
+
+
 def serve(barista: int, who: str, next_order: Callable[[], Order | None], emit: Emit,
           control: Control, cpu_clock: Callable[[], float] | None = None) -> None:
     """Take orders until the queue is empty; never raises."""
@@ -128,28 +162,14 @@ def serve(barista: int, who: str, next_order: Callable[[], Order | None], emit: 
             order = next_order()
             if order is None:
                 break
-            control.order_started = time.perf_counter()
-            rep.send(ev.TAKEN, order=order.number)
-            done = 0.0
-            for kind, amount, share in _fractions(order):
-                if kind == BREW:
-                    _brew_step(int(amount), order.number, done, share, rep, control)
-                elif kind == WAIT:
-                    end = time.perf_counter() + amount
-                    while (left_s := end - time.perf_counter()) > 0:
-                        time.sleep(min(WAIT_SLICE_S, left_s))
-                        rep.waited(order.number, done, share, end, amount)
-                        control.check()
-                else:
-                    raise Spilled(f"spilled order #{order.number}")
-                done += share
-            rep.send(ev.DONE, order=order.number, progress=1.0)
+            for pause in _order_steps(order, rep, control):
+                time.sleep(pause)
     except Cancelled:
-        rep.send(ev.FINISHED, detail="cancelled")
+        _clock_off(rep, None, cancelled=True)
     except BaseException as exc:  # noqa: BLE001 - a barista reports every failure
-        rep.send(ev.FAILED, detail=_reason(exc))
+        _clock_off(rep, exc)
     else:
-        rep.send(ev.FINISHED)
+        _clock_off(rep, None)
 
 
 async def serve_async(barista: int, who: str, next_order: Callable[[], Awaitable[Order | None]],
@@ -170,25 +190,11 @@ async def serve_async(barista: int, who: str, next_order: Callable[[], Awaitable
             order = await next_order()
             if order is None:
                 break
-            control.order_started = time.perf_counter()
-            rep.send(ev.TAKEN, order=order.number)
-            done = 0.0
-            for kind, amount, share in _fractions(order):
-                if kind == BREW:
-                    _brew_step(int(amount), order.number, done, share, rep, control)
-                elif kind == WAIT:
-                    end = time.perf_counter() + amount
-                    while (left_s := end - time.perf_counter()) > 0:
-                        await asyncio.sleep(min(WAIT_SLICE_S, left_s))
-                        rep.waited(order.number, done, share, end, amount)
-                        control.check()
-                else:
-                    raise Spilled(f"spilled order #{order.number}")
-                done += share
-            rep.send(ev.DONE, order=order.number, progress=1.0)
+            for pause in _order_steps(order, rep, control):
+                await asyncio.sleep(pause)
     except (Cancelled, asyncio.CancelledError):
-        rep.send(ev.FINISHED, detail="cancelled")
-    except BaseException as exc:  # noqa: BLE001
-        rep.send(ev.FAILED, detail=_reason(exc))
+        _clock_off(rep, None, cancelled=True)
+    except BaseException as exc:  # noqa: BLE001 - a barista reports every failure
+        _clock_off(rep, exc)
     else:
-        rep.send(ev.FINISHED)
+        _clock_off(rep, None)

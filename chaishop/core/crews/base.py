@@ -33,6 +33,14 @@ HUNG_GRACE_S = 0.5
 JOIN_S = 1.0
 
 
+def join_all(workers, timeout: float | None) -> bool:
+    """Join threads or processes within one shared ``timeout``; True if all are gone."""
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    for w in workers:
+        w.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
+    return not any(w.is_alive() for w in workers)
+
+
 class Crew(ABC):
     mode: ClassVar[str]
     # True when baristas use their own processes, whose CPU time the engine

@@ -39,7 +39,7 @@ from typing import Callable
 
 from chaishop.core import events as ev
 from chaishop.core.barista import Cancelled, Control, serve
-from chaishop.core.crews.base import JOIN_S, Crew
+from chaishop.core.crews.base import JOIN_S, join_all, Crew
 from chaishop.core.recipes import Order
 
 NEXT = "next"  # barista -> engine: give me the next order
@@ -353,10 +353,7 @@ class InterpreterCrew(Crew):
         return self._names.get(barista, super()._who(barista))
 
     def _wait(self, timeout: float | None) -> bool:
-        deadline = None if timeout is None else time.perf_counter() + timeout
-        for t in self._threads:
-            t.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
-        return not any(t.is_alive() for t in self._threads)
+        return join_all(self._threads, timeout)
 
     def _shutdown(self) -> None:
         """Ask nicely; then close our pipe ends so a barista blocked on one gives up.

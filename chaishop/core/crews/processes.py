@@ -25,7 +25,7 @@ import time
 from chaishop.core import events as ev
 from chaishop.core import mp
 from chaishop.core.barista import Cancelled, Control, serve
-from chaishop.core.crews.base import JOIN_S, Crew
+from chaishop.core.crews.base import JOIN_S, join_all, Crew
 from chaishop.core.recipes import Order
 
 NEXT = "next"  # barista -> engine: give me the next order
@@ -162,10 +162,7 @@ class ProcessCrew(Crew):
         self._kill(barista)
 
     def _wait(self, timeout: float | None) -> bool:
-        deadline = None if timeout is None else time.perf_counter() + timeout
-        for p in self._procs.values():
-            p.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
-        return not any(p.is_alive() for p in self._procs.values())
+        return join_all(list(self._procs.values()), timeout)
 
     def _shutdown(self) -> None:
         """Ask nicely, then terminate, then kill; always join and close the pipes."""

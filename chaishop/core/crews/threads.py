@@ -11,7 +11,7 @@ import threading
 import time
 
 from chaishop.core.barista import Control, serve
-from chaishop.core.crews.base import JOIN_S, InProcessCrew
+from chaishop.core.crews.base import JOIN_S, join_all, InProcessCrew
 from chaishop.core.recipes import Order
 
 
@@ -44,10 +44,7 @@ class ThreadCrew(InProcessCrew):
         serve(barista, self._identity(), self._next_order, self._emit, control, time.thread_time)
 
     def _wait(self, timeout: float | None) -> bool:
-        deadline = None if timeout is None else time.perf_counter() + timeout
-        for t in self._threads:
-            t.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
-        return not any(t.is_alive() for t in self._threads)
+        return join_all(self._threads, timeout)
 
     def _shutdown(self) -> None:
         # Threads cannot be killed: they stop at their next chunk.  A thread
