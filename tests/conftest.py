@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing.resource_tracker
 import threading
 import time
 
 import psutil
 import pytest
+
+from chaishop.core.kitchen import Kitchen
+
+# Brew iterations per order for tests that run the real kitchen: milliseconds of
+# work.  A test module can set its own KITCHEN_SIZE.
+KITCHEN_SIZE = 200_000
 
 # multiprocessing's resource tracker is a per-interpreter singleton started by
 # the first spawn; it lives until this interpreter exits, by design.
@@ -50,3 +57,15 @@ def no_leaks():
                      if t.name.startswith(("Barista-", "asyncio-loop", "kitchen-"))]
     if not _wait_until(lambda: not stray(), 3.0):
         pytest.fail(f"test left barista threads behind: {stray()}")
+
+
+@pytest.fixture
+def kitchen(request):
+    """A real, ready kitchen process (closed afterwards) with tiny orders."""
+    multiprocessing.resource_tracker.ensure_running()  # as run_app does, before any app runs
+    k = Kitchen(size=getattr(request.module, "KITCHEN_SIZE", KITCHEN_SIZE)).start()
+    try:
+        k.wait_ready()
+        yield k
+    finally:
+        k.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import multiprocessing.resource_tracker
 import re
 import subprocess
 import sys
@@ -17,25 +16,15 @@ from pathlib import Path
 import pytest
 
 from chaishop.cli import main
-from chaishop.core.kitchen import Kitchen
 from chaishop.tour import FINALE, TOUR
 from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.ui.scripted import until
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY_SIZE = 200_000
+TINY_SIZE = KITCHEN_SIZE = 200_000
 TINY_WAIT_S = 0.05
 SIZE = (120, 36)
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-
-
-@pytest.fixture
-def kitchen():
-    multiprocessing.resource_tracker.ensure_running()
-    k = Kitchen(size=TINY_SIZE).start()
-    k.wait_ready()
-    yield k
-    k.close()
 
 
 def make_app(kitchen, tmp_path: Path, **kw) -> ShopApp:

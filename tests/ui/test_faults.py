@@ -7,31 +7,21 @@ from outside with SIGKILL, and an order that runs past its timeout.
 
 from __future__ import annotations
 
-import multiprocessing.resource_tracker
 import os
 import signal
 
 import pytest
 
-from chaishop.core.kitchen import Kitchen
 from chaishop.core.recipes import SPILL
 from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.ui.scripted import until
 
 SIZE = (160, 45)
-
-
-@pytest.fixture
-def kitchen():
-    multiprocessing.resource_tracker.ensure_running()
-    k = Kitchen(size=4_000_000).start()
-    k.wait_ready()
-    yield k
-    k.close()
+KITCHEN_SIZE = 4_000_000  # the kitchen fixture's order size (tests/conftest.py)
 
 
 def app_for(kitchen, **kw) -> ShopApp:
-    return ShopApp(ShopConfig(size=4_000_000, order_s=0.05, autostart=False, **kw), kitchen)
+    return ShopApp(ShopConfig(size=KITCHEN_SIZE, order_s=0.05, autostart=False, **kw), kitchen)
 
 
 async def finish(pilot, start) -> object:

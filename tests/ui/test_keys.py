@@ -16,18 +16,9 @@ from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.ui.explain import ExplainScreen
 from chaishop.ui.scripted import until
 
-TINY_SIZE = 200_000  # about 10 ms of brewing per order
+TINY_SIZE = KITCHEN_SIZE = 200_000  # about 10 ms of brewing per order
 TINY_WAIT_S = 0.05
 SIZE = (160, 45)
-
-
-@pytest.fixture
-def kitchen():
-    multiprocessing.resource_tracker.ensure_running()
-    k = Kitchen(size=TINY_SIZE).start()
-    k.wait_ready()
-    yield k
-    k.close()
 
 
 def make_app(kitchen, tmp_path: Path | None = None, **kw) -> ShopApp:
