@@ -6,7 +6,8 @@ from chaishop.core.crews.base import Crew
 from chaishop.core.crews.interpreters import InterpreterCrew, interpreters_available
 from chaishop.core.crews.processes import ProcessCrew
 from chaishop.core.crews.tasks import TaskCrew
-from chaishop.core.crews.threads import SequentialCrew, ThreadCrew
+from chaishop.core.crews.sequential import SequentialCrew
+from chaishop.core.crews.threads import ThreadCrew
 
 CREWS: dict[str, type[Crew]] = {
     "sequential": SequentialCrew,

@@ -50,15 +50,3 @@ class ThreadCrew(InProcessCrew):
         # Threads cannot be killed: they stop at their next chunk.  A thread
         # stuck in a hung call is a daemon and is left behind by design.
         self._wait(JOIN_S * 2)
-
-
-class SequentialCrew(ThreadCrew):
-    """One barista does every order, one after the other."""
-
-    mode = "sequential"
-
-    def __init__(self, baristas: int = 1, timeout_s: float | None = None):
-        super().__init__(1, timeout_s)
-
-    def _identity(self) -> str:
-        return f"{threading.current_thread().name} · thread {threading.get_native_id()} · alone"
