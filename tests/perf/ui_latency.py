@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -111,6 +112,7 @@ def main() -> int:
                           app.status() == psutil.STATUS_ZOMBIE, 10, 0.1)
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # the latency log: leave nothing behind
 
     def row(name: str, ms: list[float]) -> str:
         ms = sorted(ms)
