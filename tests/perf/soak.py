@@ -23,7 +23,8 @@ import time
 import psutil
 
 from chaishop.core import events as ev
-from chaishop.core.kitchen import Kitchen
+from chaishop.core.gil import WINDOW_S
+from chaishop.core.kitchen import GIL_EVERY_S, Kitchen
 
 MODES = ("sequential", "threads", "processes", "asyncio")
 RECIPES = ("brew", "mixed", "orders")
@@ -31,6 +32,9 @@ RECIPES = ("brew", "mixed", "orders")
 # enough that 500 switches take about a minute.
 SWITCH_EVERY_S = 0.06
 WARMUP_SWITCHES = 8
+# After the last run the kitchen keeps its GIL probe thread one more window,
+# to send an idle reading, and then stops it: figures are taken after that.
+SETTLE_S = WINDOW_S + 2 * GIL_EVERY_S + 0.5
 
 
 def _cmdline(p: psutil.Process) -> str:
@@ -57,7 +61,7 @@ def _settle(kitchen: Kitchen, timeout: float = 10.0) -> None:
     kitchen.cancel()
     deadline = time.monotonic() + timeout
     quiet_since = time.monotonic()
-    while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.5:
+    while time.monotonic() < deadline and time.monotonic() - quiet_since < SETTLE_S:
         if kitchen.poll():
             quiet_since = time.monotonic()
         time.sleep(0.02)
@@ -109,11 +113,11 @@ async def soak_pilot(switches: int, size: int = 3_000_000) -> dict[str, dict[str
 
             await switch(WARMUP_SWITCHES)
             await pilot.press("escape")
-            await pilot.pause(1.0)
+            await pilot.pause(SETTLE_S)
             before = {k: _snapshot(p) for k, p in procs.items()}
             await switch(switches)
             await pilot.press("escape")
-            await pilot.pause(1.0)
+            await pilot.pause(SETTLE_S)
             after = {k: _snapshot(p) for k, p in procs.items()}
     finally:
         kitchen.close()
