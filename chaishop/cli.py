@@ -193,12 +193,16 @@ def shop_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str]:
 
 
 def cmd_record(args, parser) -> int:
-    from chaishop.record import RecordError, record
-
     if args.command is not None:
         raise CliError("--record records the shop; put no subcommand after it")
+    return _record(args, shop_argv(args, parser))
+
+
+def _record(args, argv: list[str]) -> int:
+    """Run ``chaishop ARGV`` in a pseudo-terminal and record it to ``--record``."""
+    from chaishop.record import RecordError, record
+
     width, height = args.geometry or (None, None)
-    argv = shop_argv(args, parser)
     try:
         return record([sys.executable, "-m", "chaishop", *argv], args.record, width, height,
                       title=" ".join(["chaishop", *argv]))
@@ -251,16 +255,8 @@ def cmd_demo(args, parser) -> int:
         from chaishop.ui.app import run_app
 
         return run_app(args, tour=TOUR, speed=args.speed, exit_after_tour=not args.no_exit)
-    from chaishop.record import RecordError, record
-
-    width, height = args.geometry or (None, None)
-    argv = [*shop_argv(args, parser), "demo", "--speed", f"{args.speed:g}",
-            *(["--no-exit"] if args.no_exit else [])]
-    try:
-        return record([sys.executable, "-m", "chaishop", *argv], args.record, width, height,
-                      title=" ".join(["chaishop", *argv]))
-    except RecordError as exc:
-        raise CliError(str(exc)) from None
+    return _record(args, [*shop_argv(args, parser), "demo", "--speed", f"{args.speed:g}",
+                          *(["--no-exit"] if args.no_exit else [])])
 
 
 def cmd_shop(args) -> int:

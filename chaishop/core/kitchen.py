@@ -311,11 +311,6 @@ class Kitchen:
             self.conn.close()
         self.process = self.conn = None
 
-    def restart(self) -> None:
-        self.close()
-        self.ready = None
-        self.start()
-
     def __enter__(self) -> "Kitchen":
         return self.start()
 

@@ -47,14 +47,11 @@ def barista_process(barista: int, conn: multiprocessing.connection.Connection,
         return cancelled
 
     def next_order() -> Order | None:
-        nonlocal cancelled
         conn.send(NEXT)
-        while True:
-            msg = conn.recv()
-            if msg == CANCEL:
-                cancelled = True
-                raise Cancelled()
-            return msg
+        msg = conn.recv()  # the next Order, None when there is none, or CANCEL
+        if msg == CANCEL:
+            raise Cancelled()
+        return msg
 
     try:
         serve(barista, f"{name} · pid {os.getpid()}", next_order, conn.send,
@@ -96,9 +93,6 @@ class ProcessCrew(Crew):
             theirs.close()
             self._procs[b] = p
             self._conns[b] = ours
-
-    def pids(self) -> dict[int, int]:
-        return {b: p.pid for b, p in self._procs.items() if p.pid is not None}
 
     def _send(self, barista: int, msg) -> None:
         try:
