@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from typing import Sequence
 
 from chaishop import __version__
-
-MODES = ("sequential", "threads", "processes", "asyncio")
-RECIPES = ("brew", "orders", "mixed")
-
-MAX_CREW = 16  # panes that still fit a projector; bench allows more
-MAX_BENCH_CREW = 64
-MAX_ORDERS = 1000
-MAX_SIZE = 10_000_000_000  # ~4 minutes of counting per order here
-MAX_WAIT_S = 60.0
-MAX_REPEAT = 50
-MAX_SPEED = 100.0  # beyond this the pauses vanish and orders are too short to see
+from chaishop.core import menu
+from chaishop.cli_values import float_in, geometry, int_in, mode_list, one_mode
+from chaishop.core.menu import (BENCH_MODES, MAX_BENCH_CREW, MAX_ORDER_S, MAX_ORDERS, MAX_REPEAT,
+                                MAX_SHOP_CREW, MAX_SIZE, MAX_SPEED, MAX_VISITORS, RECIPE, RECIPES,
+                                DEFAULT_MAX_VISITORS, available_modes)
 
 
 class CliError(Exception):
@@ -33,66 +27,9 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def int_in(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text.replace("_", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{value} is out of range ({lo}..{hi:,})")
-        return value
-
-    parse.__name__ = "number"
-    return parse
-
-
-def float_in(lo: float, hi: float, *, low_open: bool = False) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value != value or not (lo < value if low_open else lo <= value) or value > hi:
-            bound = f"more than {lo:g}" if low_open else f"{lo:g}"
-            raise argparse.ArgumentTypeError(f"{text} is out of range ({bound}..{hi:g})")
-        return value
-
-    parse.__name__ = "number"
-    return parse
-
-
-def mode_list(text: str) -> list[str]:
-    modes = [m.strip() for m in text.split(",") if m.strip()]
-    if not modes:
-        raise argparse.ArgumentTypeError("give at least one mode")
-    for m in modes:
-        if m == INTERPRETERS and m not in available_modes():
-            raise argparse.ArgumentTypeError(f"mode {m!r} is not available: {_interpreters()[1]}")
-        if m not in available_modes():
-            raise argparse.ArgumentTypeError(
-                f"unknown mode {m!r} (choose from {', '.join(available_modes())})")
-    if len(set(modes)) != len(modes):
-        raise argparse.ArgumentTypeError("a mode is named twice")
-    return modes
-
-
-INTERPRETERS = "interpreters"  # a mode only where Python has subinterpreters (3.12+)
-
-
-def _interpreters() -> tuple[bool, str]:
-    from chaishop.core.crews.interpreters import interpreters_available
-
-    return interpreters_available()
-
-
-def available_modes() -> tuple[str, ...]:
-    return MODES + ((INTERPRETERS,) if _interpreters()[0] else ())
-
-
 def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
     p.add_argument("--recipe", choices=RECIPES, default="brew",
-                   help="brew: CPU-bound counting; orders: I/O-bound waiting; mixed: both")
+                   help="; ".join(f"{r}: {RECIPE[r].help}" for r in RECIPES))
     p.add_argument("--baristas", type=int_in(1, crew_max), default=2, metavar="N",
                    help=f"crew size (1..{crew_max})")
     p.add_argument("--orders", type=int_in(1, MAX_ORDERS), default=None, metavar="N",
@@ -100,48 +37,75 @@ def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
     p.add_argument("--size", type=int_in(1, MAX_SIZE), default=None, metavar="N",
                    help="brew iterations per order (default: calibrated so one order takes "
                         "--order-seconds; 100000000 reproduces the tutorial)")
-    p.add_argument("--order-seconds", type=float_in(0.0, 60.0, low_open=True), default=1.0,
+    p.add_argument("--order-seconds", type=float_in(0.0, MAX_ORDER_S, low_open=True), default=1.0,
                    metavar="S", help="target duration of one order (default 1)")
+    p.add_argument("--lock", action="store_true",
+                   help="till: put the mode's lock around each update (threading.Lock, "
+                        "Value.get_lock(), asyncio.Lock)")
+    p.add_argument("--share", action="store_true",
+                   help="till, haul: processes share memory (a multiprocessing.Value, one "
+                        "shared_memory block) instead of each having its own copy")
+    p.add_argument("--ring", choices=("split", "plain"), default="split",
+                   help="till: 'split' reads, calls (or awaits), then writes; 'plain' is "
+                        "till.cups += 1 (default split)")
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="chaishop", description="A chai shop in your terminal: watch threads, "
                     "processes and asyncio tasks brew, and measure who is really faster.")
     parser.add_argument("--version", action="version", version=f"chaishop {__version__}")
-    parser.add_argument("--mode", choices=available_modes(), default="threads",
+    parser.add_argument("--mode", type=one_mode, default="threads",
+                        metavar="{" + ",".join(available_modes()) + "}",
                         help="the crew to open with")
-    _add_shop_options(parser, MAX_CREW)
+    _add_shop_options(parser, MAX_SHOP_CREW)
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="do not time a sequential baseline before a recipe's first run "
+                             "(speed-ups then wait until you press s)")
     parser.add_argument("--order-timeout", type=float_in(0.0, 3600.0, low_open=True), default=None,
                         metavar="S", help="an order taking longer than S seconds fails its barista "
                         "(default: no limit)")
+    parser.add_argument("--scheduler", type=scheduler_address, default=None, metavar="tcp://HOST:PORT",
+                        help="dask mode: use this existing Dask cluster (default: start one here)")
+    parser.add_argument("--theme", choices=("default", "projector", "light"), default=None,
+                        help="colours: projector is high contrast for a room (default: default, "
+                             "or projector when NO_COLOR is set)")
     parser.add_argument("--screenshot-dir", default="screenshots", metavar="DIR",
                         help="where the S key saves SVG screenshots (created if missing)")
-    parser.add_argument("--record", metavar="FILE.cast", default=None,
-                        help="also record the session as an asciicast v2 file "
-                             "(asciinema play FILE.cast)")
+    parser.add_argument("--record", metavar="FILE.cast|.gif|.svg", default=None,
+                        help="also record the session: asciicast v2 (asciinema play FILE.cast), "
+                             "an animated GIF or an animated SVG, by the extension")
     parser.add_argument("--geometry", type=geometry, default=None, metavar="WxH",
-                        help="terminal size of the recording (default: yours, or 120x36 "
-                             "without a terminal)")
+                        help="terminal size of the recording, or 'readme' (90x28) or "
+                             "'projector' (120x36) (default: yours, or 120x36 without a terminal)")
+    _add_picture_options(parser, argparse.SUPPRESS)
     parser.add_argument("--screenshot", metavar="PATH.svg", default=None,
                         help="save an SVG of the screen at PATH (folders created) after "
                              "--screenshot-after seconds")
     parser.add_argument("--screenshot-after", type=float_in(0.0, 3600.0), default=None,
                         metavar="S", help="when to take --screenshot (default 0)")
-    sub = parser.add_subparsers(dest="command", metavar="{bench,serve,demo}")
+    sub = parser.add_subparsers(dest="command", metavar="{bench,serve,demo,convert,code}")
 
     b = sub.add_parser("bench", help="run the same orders through several crews and print a table",
                        description="Run identical orders through several crews, interleaved "
                        "and repeated, and print medians.")
-    b.add_argument("--modes", type=mode_list, default=["sequential", "threads", "processes", "asyncio"],
-                   help="comma-separated modes (default: all)")
+    b.add_argument("--modes", type=mode_list, default=list(BENCH_MODES),
+                   help=f"comma-separated modes (default: {','.join(BENCH_MODES)})")
     _add_shop_options(b, MAX_BENCH_CREW)
     b.add_argument("--repeat", type=int_in(1, MAX_REPEAT), default=3, metavar="N",
                    help="rounds per mode; medians are shown (default 3)")
     b.add_argument("--no-warmup", action="store_true", help="skip the warm-up round")
+    b.add_argument("--scheduler", type=scheduler_address, default=argparse.SUPPRESS,
+                   metavar="tcp://HOST:PORT", help="dask mode: use this existing Dask cluster, "
+                   "never shut down (default: start one here, closed at the end)")
+    b.add_argument("--trace", metavar="DIR", default=None, help="also write every measured "
+                   "run's timeline as Chrome trace JSON into DIR (Perfetto, speedscope)")
     fmt = b.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_const", dest="format", const="json",
                      help="print one JSON object")
     fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="print CSV")
+    b.add_argument("--per-barista", action="store_true",
+                   help="with --markdown or --csv (or the table): one row per barista "
+                        "(CPU, share of a core, waits for the GIL and for a core)")
     fmt.add_argument("--markdown", action="store_const", dest="format", const="markdown",
                      help="print a Markdown table")
     d = sub.add_parser("demo", help="a hands-free tour of every mode, with captions",
@@ -152,12 +116,25 @@ def build_parser() -> Parser:
                    f"{MAX_SPEED:g}; default 1)")
     d.add_argument("--no-exit", action="store_true", help="stay open after the tour")
     # SUPPRESS: given here or before 'demo', the option means the same thing.
-    d.add_argument("--record", metavar="FILE.cast", default=argparse.SUPPRESS,
-                   help="record the tour as an asciicast v2 file")
+    d.add_argument("--record", metavar="FILE.cast|.gif|.svg", default=argparse.SUPPRESS,
+                   help="record the tour: asciicast v2, animated GIF or SVG, by the extension")
     d.add_argument("--geometry", type=geometry, default=argparse.SUPPRESS, metavar="WxH",
                    help="terminal size of the recording (default: yours, or 120x36)")
     d.add_argument("--screenshot", metavar="PATH.svg", default=argparse.SUPPRESS,
                    help="save an SVG of the finished tour (folders created)")
+    _add_picture_options(d, argparse.SUPPRESS)
+    c = sub.add_parser("convert", help="turn a .cast recording into an animated GIF or SVG",
+                       description="Replay an asciicast v2 recording (pyte) and write it as an "
+                       "animated GIF (Pillow) or an animated SVG, chosen by OUT's extension.")
+    c.add_argument("source", metavar="FILE.cast")
+    c.add_argument("target", metavar="OUT.gif|OUT.svg")
+    _add_picture_options(c, None)
+    k = sub.add_parser("code", help="print a standalone script doing what a mode does",
+                       description="Print a tutorial-style script (standard library only) that "
+                       "does the same work as MODE and prints its wall time.")
+    k.add_argument("script_mode", metavar="MODE", choices=SCRIPT_MODES,
+                   help=f"one of {', '.join(SCRIPT_MODES)}")
+    _add_shop_options(k, MAX_BENCH_CREW)
     s = sub.add_parser("serve", help="serve the shop in a web browser",
                        description="Serve the shop in a web browser (one shop per tab); "
                        "the shop options go before 'serve'.")
@@ -165,19 +142,35 @@ def build_parser() -> Parser:
     s.add_argument("--port", type=int_in(1, 65535), default=8000, help="port (default 8000)")
     s.add_argument("--public", action="store_true",
                    help="allow a --host that other machines can reach")
+    s.add_argument("--max-visitors", type=int_in(1, MAX_VISITORS), default=DEFAULT_MAX_VISITORS,
+                   metavar="N", help="browser tabs served at once, each with its own shop and "
+                   f"kitchen on the same cores (default {DEFAULT_MAX_VISITORS}); the next "
+                   "visitor is told to wait")
     return parser
 
 
-def geometry(text: str) -> tuple[int, int]:
-    from chaishop.record import parse_geometry
+def scheduler_address(text: str) -> str:
+    """tcp://HOST:PORT of a Dask scheduler."""
+    host, sep, port = text.removeprefix("tcp://").rpartition(":")
+    if not text.startswith("tcp://") or not sep or not host or not port.isdigit() \
+            or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address like "
+                                         f"tcp://127.0.0.1:8786")
+    return text
 
-    try:
-        return parse_geometry(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+
+def _add_picture_options(p: argparse.ArgumentParser, default) -> None:
+    """Options of a GIF or SVG recording (``default`` SUPPRESS where given twice)."""
+    p.add_argument("--fps", type=float_in(0.0, 50.0, low_open=True), default=default,
+                   metavar="N", help="frames per second of a GIF/SVG (default 10: the shop "
+                   "repaints at 10 Hz)")
+    p.add_argument("--font-size", type=int_in(8, 48), default=default, metavar="PX",
+                   help="GIF font size in pixels (default 15 up to 100 columns, else 16)")
 
 
-SHOP_ONLY = ("help", "version", "command", "record", "geometry")  # not passed to a child shop
+SCRIPT_MODES = ("sequential", "threads", "processes", "asyncio", "interpreters")  # any Python
+# Not passed to a child shop:
+SHOP_ONLY = ("help", "version", "command", "record", "geometry", "fps", "font_size")
 
 
 def shop_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str]:
@@ -202,27 +195,60 @@ def _record(args, argv: list[str]) -> int:
     """Run ``chaishop ARGV`` in a pseudo-terminal and record it to ``--record``."""
     from chaishop.record import RecordError, record
 
+    from chaishop.recordings import convert as pictures
+
     width, height = args.geometry or (None, None)
-    try:
-        return record([sys.executable, "-m", "chaishop", *argv], args.record, width, height,
+
+    def to_cast(path) -> int:
+        return record([sys.executable, "-m", "chaishop", *argv], path, width, height,
                       title=" ".join(["chaishop", *argv]))
-    except RecordError as exc:
+
+    try:
+        if not pictures.is_picture(args.record):
+            return to_cast(args.record)
+        code, done = pictures.record_picture(to_cast, args.record, getattr(args, "fps", None),
+                                             getattr(args, "font_size", None))
+        print(done.summary(), file=sys.stderr)
+        return code
+    except (RecordError, pictures.ConvertError) as exc:
         raise CliError(str(exc)) from None
+
+
+def cmd_code(args) -> int:
+    from chaishop.scripts import render
+
+    orders = args.orders or 2 * args.baristas
+    print(render(args.script_mode, args.recipe, args.baristas, orders, _size(args),
+                 args.order_seconds), end="")
+    return 0
+
+
+def cmd_convert(args) -> int:
+    from chaishop.recordings.convert import ConvertError, convert
+
+    try:
+        print(convert(args.source, args.target, args.fps, args.font_size).summary(),
+              file=sys.stderr)
+    except ConvertError as exc:
+        raise CliError(str(exc)) from None
+    return 0
 
 
 def cmd_serve(args) -> int:
     from chaishop.serve import ServeError, serve
 
     try:
-        return serve(shop_argv(args), args.host, args.port, args.public)
+        return serve(shop_argv(args), args.host, args.port, args.public, args.max_visitors)
     except ServeError as exc:
         raise CliError(str(exc)) from None
 
 
 def _size(args) -> int:
-    from chaishop.core.recipes import calibrate
+    from chaishop.core.recipes import GRIND, calibrate, calibrate_grind
 
-    return args.size or calibrate(args.order_seconds)
+    if args.recipe in menu.SIZED_BY_RECIPE:
+        return args.size or 0  # 0: each run sizes its orders in cups or ints (core.lessons)
+    return args.size or (calibrate_grind if args.recipe == GRIND else calibrate)(args.order_seconds)
 
 
 def cmd_bench(args) -> int:
@@ -232,15 +258,31 @@ def cmd_bench(args) -> int:
         args.orders = 2 * args.baristas
     size = _size(args)
     quiet = args.format is not None or not sys.stderr.isatty()
-    report = bench.bench(args.modes, args.recipe, args.baristas, args.orders, size,
-                         args.order_seconds, repeat=args.repeat, warmup=not args.no_warmup,
-                         progress=(lambda _: None) if quiet else
-                         (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr, flush=True)))
+    from chaishop.core.trace import Recorder, write_trace
+
+    traced = Recorder() if args.trace else None
+    try:
+        report = bench.bench(args.modes, args.recipe, args.baristas, args.orders, size,
+                             args.order_seconds, repeat=args.repeat, warmup=not args.no_warmup,
+                             lock=args.lock, share=args.share, ring=args.ring,
+                             progress=(lambda _: None) if quiet else
+                             (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr,
+                                              flush=True)),
+                             sink=traced, scheduler=getattr(args, "scheduler", None))
+    except ValueError as exc:  # e.g. no scheduler at --scheduler, too few workers there
+        raise CliError(str(exc)) from None
+    if traced is not None:
+        try:
+            print(f"trace: {write_trace(traced.runs, args.trace, 'bench')}", file=sys.stderr)
+        except OSError as exc:
+            raise CliError(f"cannot write the trace into {args.trace!r}: {exc.strerror}") from None
     if not quiet:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     render = {None: bench.as_table, "json": bench.as_json, "csv": bench.as_csv,
               "markdown": bench.as_markdown}[args.format]
-    print(render(report).rstrip("\n"))
+    print(render(report, per_barista=args.per_barista).rstrip("\n"))
+    for warning in bench.warnings(report):
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -252,7 +294,7 @@ def cmd_demo(args, parser) -> int:
     if args.geometry is not None and args.record is None:
         raise CliError("--geometry sizes a recording; use it with --record")
     if args.record is None:
-        from chaishop.ui.app import run_app
+        from chaishop.ui.run import run_app
 
         return run_app(args, tour=TOUR, speed=args.speed, exit_after_tour=not args.no_exit)
     return _record(args, [*shop_argv(args, parser), "demo", "--speed", f"{args.speed:g}",
@@ -260,18 +302,30 @@ def cmd_demo(args, parser) -> int:
 
 
 def cmd_shop(args) -> int:
-    from chaishop.ui.app import run_app
+    from chaishop.ui.run import run_app
 
     return run_app(args)
 
 
-COMMANDS = {None: cmd_shop, "bench": cmd_bench, "serve": cmd_serve}
+COMMANDS = {None: cmd_shop, "bench": cmd_bench, "serve": cmd_serve, "convert": cmd_convert,
+            "code": cmd_code}
+
+
+def check_crew(args) -> None:
+    """Each mode has its cap (processes and interpreters per core): say why when asked for more."""
+    from chaishop.core.machine import usable_cores
+
+    for mode in getattr(args, "modes", None) or [args.mode]:
+        cap, why = menu.crew_cap(mode, usable_cores())
+        if args.baristas > cap:
+            raise CliError(f"--baristas {args.baristas:,}: {why}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_crew(args)
         if args.command == "demo":
             return cmd_demo(args, parser)
         if args.screenshot_after is not None and args.screenshot is None:

@@ -11,11 +11,18 @@ web player) replays the session::
                              FILE.cast  (header line, then [t, "o", text] /
                                          [t, "r", "WxH"], one JSON array a line)
 
+The command may write labels, one a line, to the pipe whose fd is in
+``$CHAISHOP_MARKER_FD``; each becomes a ``[t, "m", label]`` marker (the tour
+marks its steps, so players can jump between them).
+
 Headless (stdin/stdout not a terminal, as in CI) there is nothing to mirror or
 read: the command runs at ``--geometry`` (default 120x36) until it exits or the
 recorder gets SIGTERM/SIGHUP/SIGINT, which it forwards as SIGTERM; after
 ``STOP_GRACE_S`` the command's whole process group is killed.  Every event is
 written with one unbuffered ``write`` call, so the file is valid at any moment.
+If a write fails (a full disk), the recording stops there: the file is cut
+back to its last complete event, the command goes on (the terminal's title
+says why the recording stopped), and one line on stderr tells it at the end.
 
 ``python -m chaishop.record FILE.cast [--geometry WxH] -- COMMAND...`` records any
 command; the shop's ``--record`` option re-runs ``python -m chaishop`` this way.
@@ -27,7 +34,6 @@ import argparse
 import codecs
 import errno
 import fcntl
-import json
 import os
 import select
 import shutil
@@ -39,6 +45,9 @@ import termios
 import time
 import tty
 from typing import Mapping, Sequence
+
+from chaishop.recordings.markers import MARKER_FD_ENV
+from chaishop.recordings.writer import CastWriter as _Cast, write_all as _write_all  # where the command may write labels
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 120, 36  # fits a 1080p projector at a readable font
 MIN_WIDTH, MAX_WIDTH = 20, 1000
@@ -95,28 +104,6 @@ def _child_env(env: Mapping[str, str] | None, headless: bool) -> dict[str, str]:
     return out
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    while data:
-        try:
-            data = data[os.write(fd, data):]
-        except BlockingIOError:
-            select.select([], [fd], [], TICK_S)
-
-
-class _Cast:
-    """An asciicast v2 writer: one complete line per ``os.write``."""
-
-    def __init__(self, fd: int):
-        self.fd = fd
-        self.start = time.monotonic()
-
-    def line(self, obj) -> None:
-        _write_all(self.fd, (json.dumps(obj, ensure_ascii=False) + "\n").encode())
-
-    def event(self, kind: str, data: str) -> None:
-        self.line([round(time.monotonic() - self.start, 6), kind, data])
-
-
 def _exit_code(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
@@ -157,7 +144,9 @@ def record(argv: Sequence[str], path: str | os.PathLike,
     master, slave = os.openpty()
     _set_size(slave, width, height)
     wake_r, wake_w = os.pipe()
-    for fd in (wake_r, wake_w, master):
+    mark_r, mark_w = os.pipe()
+    child_env[MARKER_FD_ENV] = str(mark_w)
+    for fd in (wake_r, wake_w, master, mark_r):
         os.set_blocking(fd, False)
         os.set_inheritable(fd, False)
     caught: list[int] = []
@@ -174,17 +163,28 @@ def record(argv: Sequence[str], path: str | os.PathLike,
         old_wakeup = signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 
         proc = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave,
-                                env=child_env, start_new_session=True, close_fds=True)
+                                env=child_env, start_new_session=True, close_fds=True,
+                                pass_fds=(mark_w,))
+        os.close(mark_w)
+        mark_w = -1
         os.close(slave)
         slave = -1
         cast.start = time.monotonic()  # t=0 is the command's start
         if interactive:
             saved_tty = termios.tcgetattr(0)
             tty.setraw(0)
-        _pump(proc, master, wake_r, cast, caught, interactive)
+        _pump(proc, master, wake_r, cast, caught, interactive, mark_r)
         if interactive and proc.returncode < 0:
             _write_all(1, TERMINAL_RESET)
+        if cast.stopped:
+            print(f"chaishop: the recording stopped at {cast.stopped_at:.1f} s: {cast.stopped}; "
+                  f"{os.fspath(path)} holds the session until then", file=sys.stderr)
+            return _exit_code(proc.returncode) or 1
         return _exit_code(proc.returncode)
+    except BaseException:
+        if interactive:
+            _write_all(1, TERMINAL_RESET)  # whatever went wrong, hand the terminal back
+        raise
     finally:
         if saved_tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, saved_tty)
@@ -194,23 +194,28 @@ def record(argv: Sequence[str], path: str | os.PathLike,
             signal.set_wakeup_fd(old_wakeup)
         for sig, handler in old_handlers.items():
             signal.signal(sig, handler)
-        for fd in (master, slave, wake_r, wake_w, cast_fd):
+        for fd in (master, slave, wake_r, wake_w, cast_fd, mark_r, mark_w):
             if fd >= 0:
                 os.close(fd)
 
 
 def _pump(proc: subprocess.Popen, master: int, wake_r: int, cast: _Cast,
-          caught: list[int], interactive: bool) -> None:
+          caught: list[int], interactive: bool, mark_r: int = -1) -> None:
     """Copy output to the cast (and the user's terminal) until the command is gone."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    watch = [master, wake_r] + ([0] if interactive else [])
+    watch = [master, wake_r] + ([0] if interactive else []) + ([mark_r] if mark_r >= 0 else [])
+    marks = b""
     kill_at = None  # monotonic deadline for SIGKILL once we asked the command to stop
+    told: list[bool] = []  # the user was told the recording stopped
 
     def emit(data: bytes) -> None:
         if interactive:
             _write_all(1, data)
         if text := decoder.decode(data):
             cast.event("o", text)
+            if cast.stopped and interactive and not told:
+                told.append(True)  # in the title bar: the screen belongs to the command
+                _write_all(1, f"\x1b]2;recording stopped: {cast.stopped}\x07".encode())
 
     while proc.poll() is None:
         if kill_at is not None and time.monotonic() >= kill_at:
@@ -229,6 +234,14 @@ def _pump(proc: subprocess.Popen, master: int, wake_r: int, cast: _Cast,
             elif kill_at is None:
                 proc.send_signal(signal.SIGTERM)
                 kill_at = time.monotonic() + STOP_GRACE_S
+        if mark_r in ready:
+            data = _read(mark_r)
+            if data == b"":
+                watch.remove(mark_r)
+            elif data:
+                *labels, marks = (marks + data).split(b"\n")
+                for label in labels:
+                    cast.event("m", label.decode("utf-8", "replace"))
         if 0 in ready:
             keys = _read(0)
             if keys:

@@ -1,15 +1,36 @@
 """The demo tour: what ``chaishop demo`` shows, step by step, and what to look at.
 
-Plain data: the app plays it (chaishop.ui), tests read it.  Each step starts a
-real run and waits for it to finish; nothing is pre-recorded.
+    TourStep --caption_for(step, machine)--> caption before the run (what to watch,
+        what this interpreter and these cores let you expect)
+    RunResult + its speed-up --measured(...)--> the same caption after the run: the outcome
+    results + speed-ups --finale(...)--> the last caption: who won here, as measured
+
+Plain data and text: the app plays it (chaishop.ui), tests read it.  Each step
+starts a real run and waits for it to finish; nothing is pre-recorded.  No text
+states an outcome as fact before it is measured: expectations follow the
+interpreter (GIL on or off) and the number of cores, and each step ends with the
+numbers the run really produced.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, Sequence
 
 # Seconds a caption stays up after its run, at --speed 1: time to read the screen.
 PAUSE_S = 3.0
+
+
+class MachineLike(Protocol):  # chaishop.core.machine.Machine, or a test's stand-in
+    cores: int
+    gil_enabled: bool
+
+
+class ResultLike(Protocol):  # chaishop.core.events.RunResult
+    mode: str
+    recipe: str
+    complete: bool
+    parallelism: float
 
 
 @dataclass(frozen=True)
@@ -18,7 +39,10 @@ class TourStep:
     recipe: str
     baristas: int
     orders: int
-    caption: str
+    caption: str  # with the GIL on, or whatever the interpreter
+    free_caption: str = ""  # instead, when the GIL is off ("": the same)
+    lock: bool = False  # till: the mode's lock around each update
+    share: bool = False  # haul, till: processes share memory instead of copying
 
 
 TOUR: tuple[TourStep, ...] = (
@@ -26,21 +50,86 @@ TOUR: tuple[TourStep, ...] = (
              "One barista brews four CPU-bound orders, one after another. "
              "Watch the stopwatch: this is the time to beat."),
     TourStep("threads", "brew", 2, 4,
-             "Two thread baristas. The CPU meter shows about one core busy in total: "
-             "the GIL lets one thread run Python at a time. No faster."),
+             "Two thread baristas. This Python has a GIL: one thread runs Python at a time, "
+             "so expect about one core busy in total on the CPU meter, and no gain.",
+             "Two thread baristas. This Python runs without a GIL: threads can brew at the "
+             "same instant, so expect two cores busy on the CPU meter and a shorter time."),
+    TourStep("threads", "till", 2, 2,
+             "Beyond the rule of thumb: two threads ring up cups on one till (read the count, "
+             "make a call, write it plus one). The GIL protects the interpreter's own objects, "
+             "not your data: expect cups to go missing. Press l later for a lock.",
+             "Beyond the rule of thumb: two threads ring up cups on one till (read the count, "
+             "make a call, write it plus one). With no GIL they do it at the same instant: "
+             "expect cups to go missing. Press l later for a lock."),
     TourStep("processes", "brew", 2, 4,
-             "Two process baristas, each with its own interpreter and GIL. "
-             "Both cores light up and the stopwatch roughly halves."),
+             "Two process baristas, each with its own interpreter and GIL: they can brew at "
+             "the same instant. Expect both cores to light up and the stopwatch to drop "
+             "towards half."),
+    TourStep("sequential", "grind", 1, 4,
+             "The exception to the rule: grind hashes big buffers in C (hashlib). "
+             "One barista first: the time to beat."),
+    TourStep("threads", "grind", 2, 4,
+             "The GIL guards Python bytecode; C code can let go of it. hashlib does, "
+             "so expect two threads to grind on both cores while the GIL gauge stays low."),
+    TourStep("processes", "haul", 2, 4,
+             "Each order now carries a list of millions of numbers. A process gets a copy: "
+             "pickled, piped, unpickled (▒ on the timeline). Expect most of their time to go "
+             "to moving data; press x later to share memory instead."),
     TourStep("sequential", "orders", 1, 4,
              "Now I/O-bound orders: each one is mostly waiting. One barista waits "
              "for each order in turn: the baseline for waiting."),
     TourStep("threads", "orders", 4, 4,
              "Four thread baristas on the same orders. Waiting releases the GIL, "
-             "so they serve four orders in about the time of one."),
+             "so expect four orders served in about the time of one.",
+             "Four thread baristas on the same orders. Waiting needs no core at all, "
+             "so expect four orders served in about the time of one."),
     TourStep("asyncio", "orders", 4, 4,
              "The same waits as asyncio tasks on one thread: they take turns at every "
-             "await, and the CPU stays idle. Concurrency without parallelism."),
+             "await, and the CPU should stay idle. Concurrency without parallelism."),
 )
 
-FINALE = ("The scoreboard: speedup is sequential wall time over each run's wall time. "
-          "Processes win on CPU; threads and asyncio win on waiting.")
+ONE_CORE = ("This machine gives chaishop one core: nothing can brew in parallel here, "
+            "whatever the crew. ")
+
+
+def caption_for(step: TourStep, machine: MachineLike | None) -> str:
+    """What to watch in this step, as this interpreter and these cores let you expect."""
+    text = step.free_caption if machine is not None and not machine.gil_enabled and \
+        step.free_caption else step.caption
+    if machine is not None and machine.cores < 2 and step.recipe == "brew" and step.baristas > 1:
+        text = ONE_CORE + text
+    return text
+
+
+def measured(step: TourStep, machine: MachineLike | None, result: ResultLike | None,
+             speedup: float | None) -> str:
+    """The step's caption once its run is over: the expectation, then what happened."""
+    text = caption_for(step, machine)
+    if result is None or not result.complete:
+        return f"{text}\nMeasured: the run did not complete."
+    if step.recipe == "till" and getattr(result, "cups_rung", None):
+        lost, rung = result.cups_lost, result.cups_rung
+        return f"{text}\nMeasured: {lost:,} of {rung:,} cups lost ({100 * lost / rung:.0f} %)."
+    if step.recipe == "haul" and getattr(result, "transfer_s", None) is not None:
+        wall = result.wall_s
+        return (f"{text}\nMeasured: {result.transfer_s:.2f} s of {wall:.2f} s moving data "
+                f"({100 * result.transfer_s / wall if wall else 0:.0f} %).")
+    if step.mode == "sequential":
+        return f"{text}\nMeasured: {result.parallelism:.2f} cores busy on average."
+    gain = "" if speedup is None else f"{speedup:.2f}x the sequential speed, "
+    return f"{text}\nMeasured: {gain}{result.parallelism:.2f} cores busy on average."
+
+
+def finale(results: Sequence[ResultLike], speedups: Sequence[float | None]) -> str:
+    """The last caption: the fastest crew here for each recipe, as measured in the tour."""
+    best: dict[str, tuple[float, str]] = {}
+    for r, up in zip(results, speedups):
+        if up is not None and r.mode != "sequential" and up > best.get(r.recipe, (0.0, ""))[0]:
+            best[r.recipe] = (up, r.mode)
+    won = "; ".join(f"on {recipe}, {mode} ({up:.2f}x)"
+                    for recipe, (up, mode) in best.items() if up > 1.0)
+    lost = " ".join(f"On {recipe}, no crew beat sequential (best: {mode}, {up:.2f}x)."
+                    for recipe, (up, mode) in best.items() if up <= 1.0)
+    said = " ".join(filter(None, [f"Fastest here {won}." if won else "", lost]))
+    return ("The scoreboard: speedup is sequential wall time over each run's wall time. "
+            + (said or "No run finished to compare."))

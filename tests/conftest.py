@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import multiprocessing.resource_tracker
 import threading
-import time
 
 import psutil
 import pytest
 
+from chaishop.core.crews import close_warm
 from chaishop.core.kitchen import Kitchen
+from testkit import wait_until
 
 # Brew iterations per order for tests that run the real kitchen: milliseconds of
 # work.  A test module can set its own KITCHEN_SIZE.
@@ -32,20 +33,12 @@ def _children() -> list[psutil.Process]:
     return out
 
 
-def _wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 @pytest.fixture(autouse=True)
 def no_leaks():
     """Fail any test that leaves a child process or a barista thread behind."""
     yield
-    if not _wait_until(lambda: not _children(), 3.0):
+    close_warm()  # what crews keep warm between runs (a Dask cluster) ends with the test
+    if not wait_until(lambda: not _children(), 3.0):
         left = _children()
         for p in left:
             try:
@@ -55,7 +48,7 @@ def no_leaks():
         pytest.fail(f"test left child processes behind: {[(p.pid, p.name()) for p in left]}")
     stray = lambda: [t.name for t in threading.enumerate()  # noqa: E731
                      if t.name.startswith(("Barista-", "asyncio-loop", "kitchen-"))]
-    if not _wait_until(lambda: not stray(), 3.0):
+    if not wait_until(lambda: not stray(), 3.0):
         pytest.fail(f"test left barista threads behind: {stray()}")
 
 

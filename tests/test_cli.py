@@ -5,21 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
+
+from testkit import run_chaishop
 
 TINY = ["--size", "100000", "--order-seconds", "0.02", "--repeat", "1", "--no-warmup"]
 
 
-def chaishop(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "chaishop", *args], capture_output=True,
-                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-
-
 def test_bench_json_is_one_object_with_machine_and_one_row_per_mode():
-    out = chaishop("bench", "--json", "--baristas", "2", "--orders", "3",
+    out = run_chaishop("bench", "--json", "--baristas", "2", "--orders", "3",
                    "--modes", "sequential,threads,processes,asyncio", *TINY)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # exactly one JSON object, nothing else on stdout
@@ -27,8 +22,21 @@ def test_bench_json_is_one_object_with_machine_and_one_row_per_mode():
     assert {"cores", "python", "gil_enabled"} <= set(data["machine"])
     assert [r["mode"] for r in data["runs"]] == ["sequential", "threads", "processes", "asyncio"]
     for row in data["runs"]:
-        assert set(row) == {"mode", "recipe", "baristas", "orders", "size", "wall_s", "cpu_s",
-                            "startup_s", "parallelism", "speedup"}
+        assert {"mode", "recipe", "baristas", "orders", "size", "wall_s", "cpu_s", "startup_s",
+                "parallelism", "speedup", "per_barista", "other_cpu_cores", "noisy",
+                "orders_done", "stopped", "failed", "complete", "peak_rss_mib",
+                "rss_per_barista_kib", "os_threads_peak"} <= set(row)
+        assert row["peak_rss_mib"] > 0 and row["rss_per_barista_kib"] >= 0
+        assert row["os_threads_peak"] >= 1
+        assert row["complete"] and row["orders_done"] == 3 and not row["stopped"]
+        assert isinstance(row["noisy"], bool) and row["other_cpu_cores"] >= 0
+        assert [b["barista"] for b in row["per_barista"]] == list(range(1, row["baristas"] + 1))
+        for b in row["per_barista"]:
+            assert {"cpu_s", "busy_s", "cpu_share", "gil_wait_s", "core_wait_s"} <= set(b)
+        # 3 tiny orders for 2 baristas: one barista may serve them all (busy 0 for the
+        # other); whoever held an order got a share of a core between 0 and 1.
+        busy = [b for b in row["per_barista"] if b["busy_s"] > 0]
+        assert busy and all(0 < b["cpu_share"] <= 1.05 for b in busy)
         assert row["recipe"] == "brew" and row["orders"] == 3 and row["size"] == 100_000
         assert row["wall_s"] > 0 and row["cpu_s"] > 0 and row["speedup"] > 0
     assert data["runs"][0]["speedup"] == 1.0 and data["runs"][0]["baristas"] == 1
@@ -37,9 +45,9 @@ def test_bench_json_is_one_object_with_machine_and_one_row_per_mode():
 
 def test_bench_formats_agree_with_each_other():
     args = ("bench", "--modes", "threads,asyncio", "--recipe", "orders", "--baristas", "3", *TINY)
-    as_csv = chaishop(*args, "--csv")
-    as_md = chaishop(*args, "--markdown")
-    as_table = chaishop(*args)
+    as_csv = run_chaishop(*args, "--csv")
+    as_md = run_chaishop(*args, "--markdown")
+    as_table = run_chaishop(*args)
     for out in (as_csv, as_md, as_table):
         assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
@@ -52,7 +60,7 @@ def test_bench_formats_agree_with_each_other():
 
 
 def test_python_dash_m_and_version():
-    out = chaishop("--version")
+    out = run_chaishop("--version")
     assert out.returncode == 0 and out.stdout.startswith("chaishop ")
 
 
@@ -63,7 +71,7 @@ def test_python_dash_m_and_version():
     ["bench", "--recipe", "latte"],
     ["bench", "--baristas", "0"],
     ["bench", "--baristas", "-3"],
-    ["bench", "--baristas", "1000"],
+    ["bench", "--baristas", "10001"],
     ["bench", "--baristas", "two"],
     ["bench", "--orders", "0"],
     ["bench", "--orders", "99999999"],
@@ -75,7 +83,10 @@ def test_python_dash_m_and_version():
     ["bench", "--repeat", "0"],
     ["bench", "--json", "--csv"],
     ["--mode", "fork"],
-    ["--baristas", "17"],
+    ["--baristas", "10001"],
+    ["--mode", "processes", "--baristas", "17"],
+    ["bench", "--modes", "threads,processes", "--baristas", "100"],
+    ["--mode", "sequential", "--baristas", "100"],
     ["--orders", "-1"],
     ["--recipe", "espresso"],
     ["--order-timeout", "0"],
@@ -95,7 +106,7 @@ def test_python_dash_m_and_version():
     ["brew-me-a-coffee"],
 ])
 def test_bad_values_exit_2_with_one_line_and_no_traceback(args):
-    out = chaishop(*args, timeout=30)
+    out = run_chaishop(*args, timeout=30)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("chaishop"), out.stderr

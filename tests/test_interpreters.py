@@ -13,7 +13,8 @@ from chaishop import cli
 from chaishop.core import events as ev
 from chaishop.core.crews import CREWS, make_crew
 from chaishop.core.crews import interpreters as interp_mod
-from chaishop.core.crews.interpreters import InterpreterCrew, interpreters_available
+from chaishop.core.crews.interpreters import InterpreterCrew
+from chaishop.core.crews.interpreter_api import interpreters_available
 from chaishop.core.recipes import make_orders
 from chaishop.core.shop import Run, run
 
@@ -163,3 +164,26 @@ def test_close_without_reading_events_leaves_nothing_behind():
     crew.close()
     assert crew.wait(2.0)
     assert _open_fds() == fds
+
+
+def test_what_a_subinterpreter_imports_stays_light():
+    """Each subinterpreter imports (and without bytecode, compiles) the barista loop: no
+    crew probing, no asyncio, no tracebacks until one is needed, no Dask."""
+    import subprocess
+
+    heavy = ("asyncio", "concurrent.interpreters", "_interpreters", "queue", "traceback",
+             "distributed", "chaishop.core.crews.base")
+    code = ("import sys; import chaishop.core.crews.interpreter_barista; "
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@needs_interpreters
+def test_start_up_says_what_it_consists_of():
+    _, events = _record(_spec(orders=2))
+    story = [(e.barista, e.kind, e.detail) for e in events if e.kind != ev.PROGRESS]
+    started = [e for e in events if e.kind == ev.STARTED]
+    assert sorted(e.barista for e in started) == [1, 2], story
+    for e in started:
+        assert "creating the interpreter" in e.detail and "importing" in e.detail

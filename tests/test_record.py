@@ -22,6 +22,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from testkit import stop_group, wait_until
+
 ROOT = Path(__file__).resolve().parents[1]
 HAS_APP = (ROOT / "chaishop" / "ui" / "app.py").exists()
 RECORDER = [sys.executable, "-m", "chaishop.record"]
@@ -85,7 +87,7 @@ def load_cast(path: Path) -> tuple[dict, list[list]]:
     last = 0.0
     for t, kind, data in events:
         assert isinstance(t, (int, float)) and t >= last, "times go backwards"
-        assert kind in ("o", "r") and isinstance(data, str)
+        assert kind in ("o", "r", "m") and isinstance(data, str)
         last = t
     return header, events
 
@@ -101,41 +103,6 @@ def recorded_so_far(path: Path) -> str:
     except FileNotFoundError:
         return ""
     return output(json.loads(line) for line in lines)
-
-
-def stop_group(proc: subprocess.Popen) -> None:
-    """Stop what a test started, whatever happened.
-
-    SIGTERM first: the recorder then cleans up its command's process group (its
-    own session, which killing the recorder's group would not reach); if it
-    cannot, kill every process group under it.
-    """
-    if proc.poll() is not None:
-        return
-    try:
-        groups = {os.getpgid(p.pid) for p in psutil.Process(proc.pid).children(recursive=True)}
-    except (psutil.NoSuchProcess, ProcessLookupError):
-        groups = set()
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        pass
-    for pgid in groups | {proc.pid}:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    proc.wait()
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def headless(args: list[str], **kw) -> subprocess.Popen:
@@ -186,14 +153,14 @@ def test_sigterm_leaves_a_valid_file_and_no_process(tmp_path):
     cast, pids = tmp_path / "stopped.cast", tmp_path / "pids"
     proc = headless([*RECORDER, str(cast), "--", sys.executable, "-c", STUBBORN, str(pids)])
     try:
-        assert wait_for(lambda: "stubborn brewing" in recorded_so_far(cast), 15)
+        assert wait_until(lambda: "stubborn brewing" in recorded_so_far(cast), 15)
         child, grandchild = map(int, pids.read_text().split())
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)  # 2 s grace, then SIGKILL of the group
     finally:
         stop_group(proc)
     assert proc.returncode == 128 + signal.SIGKILL  # the command's fate, as a shell reports it
-    assert wait_for(lambda: gone(child) and gone(grandchild), 3)
+    assert wait_until(lambda: gone(child) and gone(grandchild), 3)
     header, events = load_cast(cast)
     assert (header["width"], header["height"]) == (120, 36)  # headless default
     assert "stubborn brewing" in output(events)
@@ -272,7 +239,7 @@ class Terminal:
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
 
     def read_until(self, text: bytes, timeout: float) -> bool:
-        return wait_for(lambda: text in self.seen, timeout)
+        return wait_until(lambda: text in self.seen, timeout)
 
     def close(self) -> None:
         stop_group(self.proc)
@@ -310,7 +277,7 @@ def test_records_the_real_shop_headless(tmp_path):
     proc = headless([sys.executable, "-m", "chaishop", "--record", str(cast),
                      "--geometry", "120x36", "--size", "200000"], cwd=tmp_path)
     try:
-        assert wait_for(lambda: "crew 2" in recorded_so_far(cast), 15)
+        assert wait_until(lambda: "crew 2" in recorded_so_far(cast), 15)
         proc.send_signal(signal.SIGTERM)  # headless: no q to press; the app quits on SIGTERM
         out, err = proc.communicate(timeout=10)
     finally:

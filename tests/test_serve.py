@@ -1,34 +1,32 @@
 """``chaishop serve``: refuses what it must, serves textual-serve's page, and a
 real (headless) Chromium shows the shop.
 
-The browser check talks to Chromium over ``--remote-debugging-pipe`` (the
-DevTools protocol as NUL-separated JSON on fds 3/4: stdlib only).  The page's
-xterm.js draws on a canvas, so the DOM holds no text; a script injected before
-the page loads catches textual-serve's client object when it sets its
+The browser is driven by Playwright (the test extra) launching Debian's
+Chromium (``executable_path``; ``playwright install`` is never needed).  The
+page's xterm.js draws on a canvas, so the DOM holds no text; a script injected
+before the page loads catches textual-serve's client object when it sets its
 ``fitAddon`` and we read the screen from ``client.terminal.buffer``.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import select
 import shlex
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import psutil
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-HAS_APP = (ROOT / "chaishop" / "ui" / "app.py").exists()
-CHROMIUM = "/usr/bin/chromium"
+from testkit import start_chaishop, stop_group
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (apt-get install chromium)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
 SHOP_TEXT = "crew 2"  # in the shop's header line
 
 
@@ -36,27 +34,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def chaishop(*args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "chaishop", *args], stdin=subprocess.DEVNULL,
-                            stdout=kw.pop("stdout", subprocess.PIPE),
-                            stderr=kw.pop("stderr", subprocess.PIPE), text=True,
-                            start_new_session=True, cwd=kw.pop("cwd", ROOT), **kw)
-
-
-def stop_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
-    """SIGTERM, then SIGKILL the whole process group (the server's app processes too)."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(grace)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
 
 
 def fetch(url: str, timeout: float) -> str:
@@ -75,8 +52,8 @@ def fetch(url: str, timeout: float) -> str:
 def server(tmp_path):
     port = free_port()
     log = open(tmp_path / "serve.log", "w")
-    proc = chaishop("--size", "200000", "serve", "--port", str(port), stdout=log,
-                    stderr=subprocess.STDOUT, cwd=tmp_path)
+    proc = start_chaishop("--size", "200000", "serve", "--port", str(port), stdout=log,
+                          stderr=subprocess.STDOUT, cwd=tmp_path)
     try:
         yield proc, f"http://127.0.0.1:{port}/"
     finally:
@@ -92,7 +69,7 @@ def server(tmp_path):
     (["serve", "--port", "99999"], "out of range"),
 ])
 def test_serve_refuses(args, message):
-    proc = chaishop(*args)
+    proc = start_chaishop(*args)
     try:
         out, err = proc.communicate(timeout=20)
     finally:
@@ -118,7 +95,7 @@ def test_serve_refuses_a_port_in_use():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        proc = chaishop("serve", "--port", str(taken.getsockname()[1]))
+        proc = start_chaishop("serve", "--port", str(taken.getsockname()[1]))
         try:
             out, err = proc.communicate(timeout=20)
         finally:
@@ -159,90 +136,41 @@ SCREEN = """(() => {
 })()"""
 
 
-class Chromium:
-    """Headless Chromium driven over the DevTools pipe."""
-
-    def __init__(self, profile: Path):
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-
-        def onto_3_and_4():  # Chromium reads commands on fd 3 and answers on fd 4
-            r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(r, 3)
-            os.dup2(w, 4)
-
-        self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-quic", f"--user-data-dir={profile}", "--remote-debugging-pipe",
-             "--window-size=1280,800", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=onto_3_and_4, start_new_session=True,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._buffer = b""
-        self._id = 0
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 15.0) -> dict:
-        self._id += 1
-        message = {"id": self._id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            while b"\0" in self._buffer:
-                raw, self._buffer = self._buffer.split(b"\0", 1)
-                reply = json.loads(raw)
-                if reply.get("id") == self._id:
-                    if "error" in reply:
-                        raise RuntimeError(f"{method}: {reply['error']}")
-                    return reply["result"]
-            if select.select([self._from_chrome], [], [], 0.2)[0]:
-                data = os.read(self._from_chrome, 1 << 20)
-                if not data:
-                    raise RuntimeError("chromium closed the DevTools pipe")
-                self._buffer += data
-        raise TimeoutError(method)
-
-    def close(self) -> None:
-        try:
-            self.call("Browser.close", timeout=5)
-            self.proc.wait(5)
-        except (OSError, RuntimeError, TimeoutError, subprocess.TimeoutExpired):
-            pass
-        stop_group(self.proc, grace=0)
-        os.close(self._to_chrome)
-        os.close(self._from_chrome)
+def launch_chromium(playwright):
+    """Debian's Chromium (never a downloaded one: no ``playwright install``)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_APP, reason="the shop app (chaishop/ui/app.py) is not there yet")
 def test_the_shop_appears_in_a_browser(server, tmp_path):
     if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium not installed: apt-get install chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (as .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
     proc, url = server
     fetch(url, timeout=15)
-    browser = Chromium(tmp_path / "profile")
-    try:
-        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        tab = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})
-        session = tab["sessionId"]
-        browser.call("Page.enable", {}, session)  # else the hook below is not injected
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK}, session)
-        browser.call("Page.navigate", {"url": url}, session)
-        screen, deadline = None, time.monotonic() + 30
-        while time.monotonic() < deadline and not (screen and SHOP_TEXT in screen):
-            time.sleep(0.3)
-            reply = browser.call("Runtime.evaluate",
-                                 {"expression": SCREEN, "returnByValue": True}, session)
-            screen = reply["result"].get("value")
-        shot = browser.call("Page.captureScreenshot", {}, session)
-        (tmp_path / "browser.png").write_bytes(base64.b64decode(shot["data"]))
-        assert screen and SHOP_TEXT in screen, f"the shop did not appear; screen: {screen!r}"
-        assert "chaishop" in screen
-        app_procs = [p for p in psutil.Process(proc.pid).children(recursive=True)]
-        assert any("chaishop" in " ".join(p.cmdline()) for p in app_procs)  # one per tab
-    finally:
-        browser.close()
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.add_init_script(HOOK)
+            page.goto(url)
+            try:
+                page.wait_for_function(f"(({SCREEN}) || '').includes({SHOP_TEXT!r})",
+                                       timeout=30_000, polling=300)
+            finally:
+                page.screenshot(path=str(tmp_path / "browser.png"))
+            screen = page.evaluate(SCREEN)
+            # While the tab is open: a visitor's shop ends as soon as its tab closes.
+            app_procs = psutil.Process(proc.pid).children(recursive=True)
+            cmdlines = []
+            for p in app_procs:
+                try:
+                    cmdlines.append(" ".join(p.cmdline()))
+                except psutil.Error:
+                    pass  # a short-lived helper process that ended meanwhile
+        finally:
+            browser.close()
+    assert screen and SHOP_TEXT in screen, f"the shop did not appear; screen: {screen!r}"
+    assert "chaishop" in screen
+    assert any("chaishop" in c for c in cmdlines)  # one per tab

@@ -27,10 +27,6 @@ class CpuSampler:
     def __init__(self) -> None:
         self._last = [_busy_and_total(t) for t in psutil.cpu_times(percpu=True)]
 
-    @property
-    def cores(self) -> int:
-        return len(self._last)
-
     def sample(self) -> list[float]:
         now = [_busy_and_total(t) for t in psutil.cpu_times(percpu=True)]
         out = []

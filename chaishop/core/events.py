@@ -25,12 +25,12 @@ DONE = "done"  # finished the current order
 FAILED = "failed"  # the barista stopped because of an error, a kill or a timeout
 FINISHED = "finished"  # no orders left (or the run was cancelled): clocked off
 
-KINDS = (STARTED, TAKEN, PROGRESS, DONE, FAILED, FINISHED)
 TERMINAL_KINDS = (FAILED, FINISHED)
 
 # What a barista is doing during a PROGRESS event: drives the timeline.
 BREWING = "brew"
 WAITING = "wait"
+MOVING = "move"  # moving an order's data to the barista (serialise, transfer, deserialise)
 
 
 def now() -> float:
@@ -52,6 +52,17 @@ class Event:
     detail: str = ""  # human-readable reason, for FAILED
     cpu_s: float | None = None  # CPU seconds this barista used so far, where the OS tells
     run: int = 0  # the run this event belongs to
+    # Cumulative seconds this barista's OS thread was runnable but waited for a
+    # core (Linux schedstat run delay); None elsewhere and for asyncio tasks.
+    core_wait_s: float | None = None
+    # The barista's OS identity, on STARTED (0 elsewhere): observers outside the
+    # kitchen find its /proc/PID/task/TID from these.
+    pid: int = 0
+    tid: int = 0
+    # The till and haul recipes (chaishop.core.lessons), None elsewhere:
+    cups: int | None = None  # cups this barista rang up so far in this run
+    till: int | None = None  # what the till it rings on showed when it last looked
+    transfer_s: float | None = None  # seconds this barista spent waiting for data to arrive
 
 
 @dataclass(frozen=True)
@@ -66,12 +77,44 @@ class RunSpec:
     wait_s: float  # I/O wait per order, in seconds
     run: int = 0
     timeout_s: float | None = None  # an order taking longer fails its barista
+    baseline: bool = False  # a sequential run the shop started by itself to measure speed-ups
+    lock: bool = False  # till: the mode's lock around each update
+    share: bool = False  # till, haul: share memory between processes instead of copying
+    ring: str = "split"  # till: "split" (read, a call or an await, write) or "plain" (+= 1)
+    scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
 
 
 @dataclass(frozen=True)
 class RunStarted:
     spec: RunSpec
     t0: float
+
+
+@dataclass(frozen=True)
+class BaristaStats:
+    """What one barista really got while it held orders (measured, see core.stopwatch)."""
+
+    barista: int
+    cpu_s: float | None  # CPU while holding orders (None: the OS gives no per-worker clock)
+    busy_s: float  # wall time holding orders
+    core_wait_s: float | None  # runnable, waiting for a core (Linux schedstat; else None)
+    gil_wait_s: float | None  # brewing, neither on a core nor waiting for one: the GIL
+    served: int = 0
+
+    @property
+    def cpu_share(self) -> float | None:
+        """The share of a core this barista got while it held orders."""
+        if self.cpu_s is None or self.busy_s <= 0:
+            return None
+        return self.cpu_s / self.busy_s
+
+    def to_dict(self) -> dict:
+        share = self.cpu_share
+        r = lambda v: None if v is None else round(v, 4)  # noqa: E731
+        return {"barista": self.barista, "cpu_s": r(self.cpu_s), "busy_s": r(self.busy_s),
+                "cpu_share": None if share is None else round(share, 3),
+                "gil_wait_s": r(self.gil_wait_s), "core_wait_s": r(self.core_wait_s),
+                "served": self.served}
 
 
 @dataclass(frozen=True)
@@ -91,6 +134,32 @@ class RunResult:
     cancelled: bool
     barista_cpu_s: dict[int, float] = field(default_factory=dict)
     run: int = 0
+    per_barista: tuple[BaristaStats, ...] = ()
+    # Start-up in two parts: creating the workers (threads/processes/interpreters
+    # started) and then waiting until the last one ran its first line (a thread
+    # waits for the GIL here, a process for its interpreter to load).
+    create_s: float | None = None
+    # CPU used meanwhile by other programs and the hypervisor, in cores (see
+    # core.observe.noise); None where it was not measured.
+    other_cpu_cores: float | None = None
+    steal_cores: float | None = None
+    noisy: bool = False
+    baseline: bool = False  # started by the shop itself, as the speed-up baseline
+    # The kitchen and its children, sampled during the run (core.observe.memory);
+    # None where not measured.  Per barista is derived: (peak - idle) / crew.
+    idle_rss_mib: float | None = None
+    peak_rss_mib: float | None = None
+    rss_per_barista_kib: float | None = None
+    os_threads_peak: int | None = None
+    # The till and haul recipes (chaishop.core.lessons); None for the others.
+    cups_rung: int | None = None
+    cups_counted: int | None = None  # on the shared till (or the baristas' own tills)
+    cups_lost: int | None = None  # rung but not counted: lost updates
+    till: str = ""  # how this mode's baristas share the till
+    transfer_s: float | None = None  # wall seconds during which data was moving
+    barista_transfer_s: dict[int, float] = field(default_factory=dict)
+    lock: bool = False
+    share: bool = False
 
     @property
     def work_s(self) -> float:
@@ -105,7 +174,34 @@ class RunResult:
     def complete(self) -> bool:
         return not self.cancelled and self.failed == 0 and self.orders_done == self.orders
 
+    @property
+    def wait_to_run_s(self) -> float | None:
+        return None if self.create_s is None else max(0.0, self.startup_s - self.create_s)
+
+    @property
+    def completion(self) -> dict:
+        """Orders served of ordered, and how the run ended: for every export."""
+        return {"orders_done": self.orders_done, "orders": self.orders,
+                "stopped": self.cancelled, "failed": self.failed, "complete": self.complete}
+
 
 @dataclass(frozen=True)
 class RunFinished:
     result: RunResult
+
+
+@dataclass(frozen=True)
+class ClusterReady:
+    """A crew's warm cluster (Dask) is ready: sent before its run starts, never timed in it.
+
+    ``startup_s`` is what this run waited for the cluster (starting it, or
+    adding workers); 0 when it was already warm.  ``started_here`` is False
+    for a cluster the shop only connected to (``--scheduler``): the shop never
+    shuts that one down.
+    """
+
+    scheduler: str  # tcp://host:port
+    workers: tuple[str, ...]  # the workers serving as baristas: "address · pid N"
+    startup_s: float
+    started_here: bool
+    first_start_s: float  # what starting (or connecting to) the cluster first took

@@ -1,20 +1,25 @@
 """The GIL gauge: how long a thread of this process waits to run Python again.
 
-    probe thread: sleep PROBE_SLEEP_S -> wake -> wait for the GIL -> note lateness
-        -> samples (last WINDOW_S) --GilProbe.read()--> GilReading (picklable)
-        --kitchen--> UI gauge
+    probe thread: sleep PROBE_SLEEP_S -> wake -> wait for a core, wait for the GIL
+        -> note lateness, and the part of it spent waiting for a core (its own
+        schedstat run delay, Linux) -> samples (last WINDOW_S)
+        --GilProbe.read()--> GilReading (picklable) --kitchen--> UI gauge
 
 Sleeping releases the GIL; waking needs it back.  When baristas brew Python
 code in threads of this process, the probe waits for one of them to drop the
 GIL (up to ``sys.getswitchinterval()``, 5 ms by default, or longer when several
 want it), so it wakes late.  Process and subinterpreter baristas do not hold
-this interpreter's GIL, so the probe wakes on time.  Lateness also includes the
-OS waking the thread late when every core is busy, which is small by
-comparison (a woken thread is favoured by the scheduler).
+this interpreter's GIL, so the probe wakes on time.  Lateness also includes
+waiting for a core when every core is busy (16 processes brewing on 2 cores
+made the probe 0.4 switch intervals late with no thread wanting the GIL):
+on Linux the probe's own schedstat run delay measures that part, and only the
+rest counts as GIL contention.  Elsewhere the two cannot be told apart, and
+``split`` says so.  On a free-threaded build there is no GIL: lateness is the
+OS scheduler's alone.
 
-``contention`` is the median lateness as a share of the switch interval,
-clamped to 0..1: about 0 when the GIL is free, about 1 when the probe must
-wait a whole switch interval every time it wants to run.
+``contention`` is the median GIL part of the lateness as a share of the switch
+interval, clamped to 0..1: about 0 when the GIL is free, about 1 when the probe
+must wait a whole switch interval every time it wants to run.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from chaishop.core.observe.lanes import SelfCounters
+
 # How long the probe sleeps between looks.  Every wake-up under contention
 # forces a GIL hand-over away from a brewing thread: at 5 ms (200 looks a
 # second) that cost a sequential brew 7 % here, over the 2 % budget; at 50 ms
@@ -34,36 +41,43 @@ from dataclasses import dataclass
 PROBE_SLEEP_S = 0.05
 # The gauge shows the last second: steady enough to read, quick to react.
 WINDOW_S = 1.0
-# At most this many samples are kept (a window's worth with no lateness).
-MAX_SAMPLES = int(WINDOW_S / PROBE_SLEEP_S) + 1
 
 
 @dataclass(frozen=True)
 class GilReading:
     """One look at the gauge: small and picklable, for the kitchen to send to the UI."""
 
-    lateness_ms: float  # median lateness of the probe's wake-ups over the window
+    lateness_ms: float  # median GIL part of the probe's lateness over the window
     lateness_p90_ms: float  # 90th percentile
-    contention: float  # 0..1: median lateness / switch interval, clamped
+    contention: float  # 0..1: median GIL lateness / switch interval, clamped
     samples: int  # wake-ups in the window (0: no reading yet)
     t: float = 0.0  # when it was read (time.perf_counter(), the event clock)
     run: int = 0  # the run it belongs to, set by whoever sends it
+    core_ms: float = 0.0  # median part of the lateness spent waiting for a core
+    split: bool = False  # core waits were measured and taken out (Linux)
 
     @property
     def empty(self) -> bool:
         return self.samples == 0
 
 
-def summarize(lateness_s: list[float], switch_interval_s: float, t: float = 0.0) -> GilReading:
-    """A reading from lateness samples in seconds (pure: easy to test)."""
+def summarize(lateness_s: list[float], switch_interval_s: float, t: float = 0.0,
+              core_s: list[float] | None = None) -> GilReading:
+    """A reading from lateness samples in seconds (pure: easy to test).
+
+    ``core_s``: for each sample, the part of it spent waiting for a core; it is
+    taken out, and only the rest counts as waiting for the GIL."""
     if not lateness_s:
-        return GilReading(0.0, 0.0, 0.0, 0, t)
-    ordered = sorted(lateness_s)
+        return GilReading(0.0, 0.0, 0.0, 0, t, split=core_s is not None)
+    split = core_s is not None and len(core_s) == len(lateness_s)
+    gil = [max(0.0, late - core) for late, core in zip(lateness_s, core_s)] if split else lateness_s
+    ordered = sorted(gil)
     median = statistics.median(ordered)
     p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
     contention = min(1.0, max(0.0, median / switch_interval_s)) if switch_interval_s > 0 else 0.0
+    core_ms = round(statistics.median(core_s) * 1000, 3) if split else 0.0
     return GilReading(round(median * 1000, 3), round(p90 * 1000, 3), round(contention, 3),
-                      len(ordered), t)
+                      len(ordered), t, core_ms=core_ms, split=split)
 
 
 class GilProbe:
@@ -72,7 +86,7 @@ class GilProbe:
     def __init__(self, sleep_s: float = PROBE_SLEEP_S, window_s: float = WINDOW_S):
         self.sleep_s = sleep_s
         self.window_s = window_s
-        self._samples: collections.deque[tuple[float, float]] = collections.deque(
+        self._samples: collections.deque[tuple[float, float, float | None]] = collections.deque(
             maxlen=int(window_s / sleep_s) + 1)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -98,17 +112,27 @@ class GilProbe:
 
     def _loop(self) -> None:
         clock, sleep, note, sleep_s = time.perf_counter, time.sleep, self._samples.append, self.sleep_s
-        while not self._stop.is_set():
-            t0 = clock()
-            sleep(sleep_s)
-            t1 = clock()  # the first bytecode after the sleep: the GIL is ours again
-            note((t1, max(0.0, t1 - t0 - sleep_s)))
+        counters = SelfCounters()
+        waited = counters.core_wait_s
+        try:
+            while not self._stop.is_set():
+                w0 = waited()
+                t0 = clock()
+                sleep(sleep_s)
+                t1 = clock()  # the first bytecode after the sleep: the GIL is ours again
+                w1 = waited()
+                core = None if w0 is None or w1 is None else max(0.0, w1 - w0)
+                note((t1, max(0.0, t1 - t0 - sleep_s), core))
+        finally:
+            counters.close()
 
     def read(self) -> GilReading:
         now = time.perf_counter()
         since = now - self.window_s
-        lateness = [late for t, late in list(self._samples) if t >= since]
-        return summarize(lateness, sys.getswitchinterval(), now)
+        window = [(late, core) for t, late, core in list(self._samples) if t >= since]
+        core = [c for _, c in window]
+        return summarize([late for late, _ in window], sys.getswitchinterval(), now,
+                         core if window and all(c is not None for c in core) else None)
 
     def __enter__(self) -> "GilProbe":
         return self.start()

@@ -7,9 +7,10 @@
     Kitchen.knock_out()  --("knock", n)-->   runner thread: shop.Run.execute()
     Kitchen.poll()       <--messages------     RunStarted, Event..., RunFinished
                                                (+ KitchenReady, Note)
-                         <--GilReading----   gil-reporter thread: GilProbe.read()
+                         <--GilReading----   reporter thread: GilProbe.read()
                                                every GIL_EVERY_S while a run is on,
                                                once more when idle, then the probe stops
+    Kitchen.silent_s()   <--Heartbeat-----   reporter thread, every HEARTBEAT_EVERY_S, always
 
 Why a separate process: a Textual screen refresh holds the GIL for tens of
 milliseconds, which slows sequential and thread baristas running beside it by
@@ -19,25 +20,33 @@ neither disturbs the other, and bench measures exactly what the UI shows.
 The kitchen is started with ``spawn`` (a clean interpreter, nothing inherited
 but the pipe) and process baristas are the kitchen's own children.  If the UI
 dies, however it dies, the kitchen's parent watchdog stops the run and exits.
+Its temp files live in a private folder that close() (or the watchdog) removes;
+close() gives QUIT_GRACE_S, then SIGKILLs it all.  core.supervisor heals it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.util
 import os
 import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from chaishop.core import events as ev
-from chaishop.core import mp
+from chaishop.core import lessons, mp
+from chaishop.core.crews import close_warm
+from chaishop.core.kitchen_msgs import Heartbeat, KitchenGone, KitchenReady, Note  # noqa: F401
 from chaishop.core.gil import GilProbe
 from chaishop.core.machine import Machine, describe
-from chaishop.core.recipes import DEFAULT_ORDER_S, calibrate
-from chaishop.core.shop import Run
+from chaishop.core.recipes import DEFAULT_ORDER_S, GRIND, calibrate, calibrate_grind
+
+if TYPE_CHECKING:  # the front of house imports this module for Kitchen and its messages only:
+    from chaishop.core.shop import Run  # crews load in the kitchen process (a faster first frame)
 
 RUN, CANCEL, KNOCK, QUIT = "run", "cancel", "knock", "quit"
 
@@ -50,41 +59,19 @@ KITCHEN_NICE = 5
 # gauge (3 a second) for one small message; the probe only runs during runs.
 GIL_EVERY_S = 1 / 3
 
-# How long close() lets the kitchen finish cleanly before it uses force.
-CLOSE_GRACE_S = 2.0
-# After its parent is gone, how long the kitchen may clean up before it is
-# ended without ceremony.
-ORPHAN_GRACE_S = 2.0
-
-
-@dataclass(frozen=True)
-class KitchenReady:
-    machine: Machine
-    size: int  # calibrated brew iterations for one order of the target time
-    order_s: float  # that target time
-    start_method: str  # how process baristas are started
-    pid: int
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something worth telling the user that is not a barista event."""
-
-    text: str
-    level: str = "info"  # info | warning | error
-
-
-@dataclass(frozen=True)
-class KitchenGone:
-    """The kitchen process ended unexpectedly (sent by the client, not the kitchen)."""
-
-    exitcode: int | None
+# The kitchen says it is alive this often, whatever it does: a hung one is told apart.
+HEARTBEAT_EVERY_S = GIL_EVERY_S
+# How long close() lets the kitchen stop cleanly before SIGKILL for all of it: a
+# quit must feel immediate (thread baristas held it 2.6-2.9 s), nothing is worth more.
+QUIT_GRACE_S = 0.25
 
 
 class _Kitchen:
-    def __init__(self, conn: multiprocessing.connection.Connection, size: int):
+    def __init__(self, conn: multiprocessing.connection.Connection, size: int,
+                 grind_size: int = 1):
         self.conn = conn
         self.size = size
+        self.grind_size = grind_size
         self.send_lock = threading.Lock()
         self.run: Run | None = None
         self.runner: threading.Thread | None = None
@@ -92,7 +79,7 @@ class _Kitchen:
         self.probe = GilProbe()
         self.gil_wake = threading.Event()  # a run started: read the gauge now
         self.gil_stop = threading.Event()
-        self.gil_thread = threading.Thread(target=self.report_gil, name="gil-reporter", daemon=True)
+        self.gil_thread = threading.Thread(target=self.report, name="reporter", daemon=True)
 
     def send(self, msg: object) -> None:
         with self.send_lock:
@@ -103,10 +90,12 @@ class _Kitchen:
 
     def start_run(self, spec: ev.RunSpec) -> None:
         self.stop_run()
-        if spec.size <= 0:
-            spec = replace(spec, size=self.size)
+        if spec.size <= 0 and spec.recipe not in lessons.RECIPES:  # those size themselves
+            spec = replace(spec, size=self.grind_size if spec.recipe == GRIND else self.size)
         try:
-            run = Run(spec, self.send)
+            from chaishop.core.shop import kitchen_run
+
+            run = kitchen_run(spec, self.send, companions=(os.getppid(),))
         except ValueError as exc:
             self.send(Note(str(exc), "error"))
             return
@@ -122,12 +111,14 @@ class _Kitchen:
         self.runner.start()
         self.gil_wake.set()
 
-    def report_gil(self) -> None:
-        """The gil-reporter thread: the probe runs while a run is on, plus one idle window."""
+    def report(self) -> None:
+        """The reporter thread: heartbeats, always; the GIL probe while a run is on,
+        plus one idle window."""
         idle_since: float | None = None
         while not self.gil_stop.is_set():
             self.gil_wake.wait(GIL_EVERY_S)
             self.gil_wake.clear()
+            self.send(Heartbeat())
             runner = self.runner
             if runner is not None and runner.is_alive():
                 idle_since = None
@@ -135,6 +126,9 @@ class _Kitchen:
                     self.probe.start()
                     continue  # no samples yet: the first reading comes next time
                 self.send(replace(self.probe.read(), run=self.run_id))
+                lag = getattr(self.run.crew, "lag", None) if self.run is not None else None
+                if lag is not None:  # an asyncio crew: how late its loop runs a callback
+                    self.send(replace(lag.read(), run=self.run_id))
             elif self.probe.running:
                 # Idle: once a whole window holds only idle wake-ups, send it and stop.
                 now = time.perf_counter()
@@ -182,14 +176,25 @@ def _raise_exit(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
+_tempdir: str | None = None  # the kitchen's private temp folder
+
+
 def _parent_gone() -> None:
-    # Let the main thread unwind properly (it stops the run, which terminates
-    # the barista processes); the watchdog then ends us regardless.
-    os.kill(os.getpid(), signal.SIGTERM)
-    time.sleep(ORPHAN_GRACE_S)
+    # Nobody is watching: end the forkserver and the baristas at once (a thread
+    # barista would not stop for a polite request anyway), remove the temp
+    # folder nobody else will remove now; the watchdog then exits.
+    mp.end_family(None, mp.family(os.getpid()))
+    mp.remove_tempdir(_tempdir)
 
 
-def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, size: int | None) -> None:
+def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, size: int | None,
+                 tempdir: str | None = None) -> None:
+    global _tempdir
+    if tempdir:
+        _tempdir = tempdir
+        mp.use_tempdir(tempdir)
+        # After multiprocessing's own finalizers (which remove pymp-* inside it).
+        multiprocessing.util.Finalize(None, mp.remove_tempdir, args=(tempdir,), exitpriority=-200)
     mp.child_init(_parent_gone)
     # Every barista process re-imports its parent's __main__ module.  Here that
     # would be whatever script started the front of house (Textual and all:
@@ -203,14 +208,22 @@ def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, si
         pass  # not allowed here: run at normal priority
     signal.signal(signal.SIGTERM, _raise_exit)
     signal.signal(signal.SIGHUP, _raise_exit)
-    mp.warm_up()
-    kitchen = _Kitchen(conn, size or calibrate(order_s))
-    kitchen.send(KitchenReady(describe(), kitchen.size, order_s, mp.start_method(), os.getpid()))
-    kitchen.gil_thread.start()
+    kitchen = _Kitchen(conn, size or 0)
+    kitchen.gil_thread.start()  # heartbeats from now on, calibration included
     try:
+        mp.warm_up()
+        import chaishop.core.shop  # noqa: F401  (every crew, loaded before the first run is asked for)
+
+        grind_size = calibrate_grind(order_s)
+        if size:  # a brew size was imposed (--size, tests): grind orders keep the same proportion
+            grind_size = max(1, round(grind_size * size / calibrate(order_s)))
+        kitchen.size, kitchen.grind_size = size or calibrate(order_s), grind_size
+        kitchen.send(KitchenReady(describe(), kitchen.size, order_s, mp.start_method(), os.getpid(),
+                                  kitchen.grind_size))
         kitchen.serve()
     finally:
         kitchen.stop_run()
+        close_warm()  # a Dask cluster the shop started, kept warm between runs
         kitchen.gil_stop.set()
         kitchen.gil_wake.set()
         kitchen.gil_thread.join(1.0)
@@ -229,20 +242,32 @@ class Kitchen:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: multiprocessing.connection.Connection | None = None
         self.ready: KitchenReady | None = None
+        self.tempdir: str | None = None
+        self.last_heard = time.monotonic()
         self._gone_reported = False
 
     def start(self) -> "Kitchen":
         ctx = multiprocessing.get_context("spawn")
         ours, theirs = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=kitchen_main, args=(theirs, self.order_s, self.size),
-                                   name="chaishop-kitchen")
+        self.tempdir = mp.private_tempdir()
+        self.process = ctx.Process(target=kitchen_main, name="chaishop-kitchen",
+                                   args=(theirs, self.order_s, self.size, self.tempdir))
         # Not a daemon: daemonic processes may not have children, and process
         # baristas are the kitchen's children.  close() always ends it.
         self.process.start()
         theirs.close()
         self.conn = ours
         self._gone_reported = False
+        self.last_heard = time.monotonic()
         return self
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    def silent_s(self) -> float:
+        """Seconds since the kitchen last said anything (it heartbeats 3 times a second)."""
+        return time.monotonic() - self.last_heard
 
     @property
     def alive(self) -> bool:
@@ -274,9 +299,11 @@ class Kitchen:
         try:
             while len(got) < limit and self.conn.poll():
                 msg = self.conn.recv()
+                self.last_heard = time.monotonic()
                 if isinstance(msg, KitchenReady):
                     self.ready = msg
-                got.append(msg)
+                if not isinstance(msg, Heartbeat):
+                    got.append(msg)
         except (EOFError, OSError):
             if not self._gone_reported:
                 self._gone_reported = True
@@ -294,22 +321,26 @@ class Kitchen:
             self.poll(limit=1)
         return self.ready
 
-    def close(self, timeout: float = CLOSE_GRACE_S) -> None:
-        """Stop the kitchen and everything in it: ask, then terminate, then kill."""
+    def close(self, timeout: float = QUIT_GRACE_S) -> None:
+        """Stop the kitchen and everything under it: ask, then SIGKILL them all;
+        remove its temp folder.  Idempotent."""
         p = self.process
         if p is None:
             return
+        under = mp.family(p.pid)  # the forkserver and baristas, while we can still see them
         self._send(QUIT)
         p.join(timeout)
         if p.is_alive():
-            p.terminate()  # SIGTERM: the kitchen still cleans up its baristas
-            p.join(timeout)
-        if p.is_alive():
-            p.kill()
-            p.join(timeout)
+            under = mp.family(p.pid) or under
+        mp.end_family(p.pid if p.is_alive() else None, under, skip=p.pid)
+        p.join(mp.REAP_S)
         if self.conn is not None:
             self.conn.close()
-        self.process = self.conn = None
+        mp.remove_tempdir(self.tempdir)
+        self.process = self.conn = self.tempdir = None
+
+    def kill(self) -> None:  # a hung kitchen: SIGKILL for it and all under it, at once
+        self.close(timeout=0)
 
     def __enter__(self) -> "Kitchen":
         return self.start()

@@ -6,6 +6,12 @@
 - Every child first silences stdin, stdout and stderr (a child must never draw
   on the user's terminal) and starts a watchdog thread that ends the child the
   moment its parent is gone, even if the parent was killed with SIGKILL.
+- The kitchen and everything it starts keep their temporary files (the
+  ``pymp-*`` folder of the forkserver's socket) in a private folder that the
+  front of house creates and removes (``private_tempdir`` / ``use_tempdir``):
+  a kitchen killed with SIGKILL cannot clean up, its owner can.
+- ``end_family`` ends a process and all its descendants at once (SIGKILL),
+  for a quit that must be immediate or a kitchen that stopped answering.
 """
 
 from __future__ import annotations
@@ -13,12 +19,22 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
+import signal
+import tempfile
 import threading
+import time
 from typing import Callable
+
+import psutil
 
 # Modules the forkserver imports once, so each barista process starts without
 # importing them again.  They import nothing heavy (no Textual).
 FORKSERVER_PRELOAD = ["chaishop.core.barista", "chaishop.core.crews.processes"]
+
+# How long end_family waits for SIGKILLed processes to be gone (they always go).
+REAP_S = 2.0
+TEMP_PREFIX = "chaishop-"
 
 _context = None
 
@@ -80,3 +96,116 @@ def watch_parent(on_parent_gone: Callable[[], None] | None = None) -> None:
 def child_init(on_parent_gone: Callable[[], None] | None = None) -> None:
     silence_stdio()
     watch_parent(on_parent_gone)
+
+
+def private_tempdir() -> str:
+    """A new folder for a kitchen's temporary files (its owner removes it)."""
+    return tempfile.mkdtemp(prefix=TEMP_PREFIX)
+
+
+def use_tempdir(path: str) -> None:
+    """Make this process, and every process it starts, keep temp files in ``path``.
+
+    Call it first thing in the child: multiprocessing makes its ``pymp-*``
+    folder under ``tempfile.gettempdir()`` on first need, and children
+    (the forkserver, barista processes) inherit TMPDIR.
+    """
+    os.environ["TMPDIR"] = path
+    tempfile.tempdir = path
+    # A child inherits its parent's process config, including the parent's pymp-*
+    # folder if it had made one: forget it, so that ours is made under ``path``.
+    multiprocessing.current_process()._config.pop("tempdir", None)
+
+
+def remove_tempdir(path: str | None) -> None:
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def family(pid: int) -> list[psutil.Process]:
+    """``pid``'s descendants, deepest last (empty if it is gone)."""
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _gone(p: psutil.Process) -> bool:
+    try:
+        return p.status() == psutil.STATUS_ZOMBIE  # dead; its parent (or init) reaps it
+    except psutil.Error:
+        return True
+
+
+def end_family(pid: int | None, known=(), skip: int | None = None) -> None:
+    """SIGKILL ``pid``, its descendants and the ``known`` ones; wait until all are dead.
+
+    Descendants are listed before the kill (afterwards they belong to init).
+    A process stopped with SIGSTOP dies of SIGKILL too.  ``skip``: a pid not
+    to wait for (a multiprocessing child, which its Process object must reap).
+    """
+    procs: dict[int, psutil.Process] = {p.pid: p for p in known}
+    if pid is not None:
+        procs.update((p.pid, p) for p in family(pid))
+        try:
+            procs[pid] = psutil.Process(pid)
+        except psutil.Error:
+            pass
+    for p in procs.values():
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+    waiting = [p for p in procs.values() if p.pid != skip]
+    deadline = time.monotonic() + REAP_S
+    while waiting and time.monotonic() < deadline:
+        waiting = [p for p in waiting if not _gone(p)]
+        if waiting:
+            time.sleep(0.01)
+
+
+def exit_reason(code: int | None) -> str:
+    """A process's exit code in words: "killed by SIGKILL", "exited with code 1"."""
+    if code is None:
+        return "vanished"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+# A forkserver's children see its death (their status socket closes) a moment
+# before its exit can be read: look this long before calling it alive.
+FORKSERVER_DEATH_S = 0.5
+
+
+def forkserver_gone() -> str | None:
+    """How this process's forkserver died ("killed by SIGKILL"), or None if it lives.
+
+    When the forkserver dies, multiprocessing reports each of its children as
+    "exited with code 255" whatever they are doing.  Looked up without reaping
+    it (WNOWAIT): multiprocessing reaps it, and starts a new one, on next use.
+    """
+    if context().get_start_method() != "forkserver":
+        return None
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is None:
+        return None
+    deadline = time.monotonic() + FORKSERVER_DEATH_S
+    while True:
+        try:
+            info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return "gone"
+        if info is not None:
+            break
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.01)
+    if info.si_code in (os.CLD_KILLED, os.CLD_DUMPED):
+        return exit_reason(-info.si_status)
+    return exit_reason(info.si_status)

@@ -1,33 +1,33 @@
 """Recipes (workloads) and orders (tasks).
 
 A recipe is a list of steps, each either *brew* (CPU-bound: the tutorial's pure
-Python counting loop) or *wait* (I/O-bound: sleeping, as when waiting on a
-customer, a disk or a network).  Baristas work through the steps in small
+Python counting loop), *grind* (CPU-bound in C: hashlib over a few MB, which
+lets go of the GIL while it hashes) or *wait* (I/O-bound: sleeping, as when
+waiting on a customer, a disk or a network).  Baristas work through the steps in small
 chunks so that they can report progress and notice a cancel between chunks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
+
+from chaishop.core.menu import LABELS, RECIPES  # noqa: F401  (the menu lists recipes and labels)
 
 BREW = "brew"
 ORDERS = "orders"
 MIXED = "mixed"
+GRIND = "grind"
 WAIT = "wait"  # the step kind of an I/O wait
-RECIPES = (BREW, ORDERS, MIXED)
+CPU_BOUND = (BREW, GRIND, "spill")  # speed-up can never beat the number of cores
+TILL = "till"  # ring up cups on a till the crew shares (chaishop.core.till)
+HAUL = "haul"  # total a big payload that travels with each order (chaishop.core.haul)
 
 # Not offered in menus: like brew, but order #1 is spilled (raises), to show how
 # a crew copes with a barista that crashes while the others go on.
 SPILL = "spill"
 SPILLED_ORDER = 1
-
-LABELS = {
-    BREW: "brew (CPU-bound)",
-    ORDERS: "orders (I/O-bound)",
-    MIXED: "mixed (half wait, half brew)",
-    SPILL: "spill (order #1 raises)",
-}
 
 # Iterations per brew chunk: about 5 ms of counting here, small enough that a
 # cancel or a progress report is never far away, big enough that the check
@@ -35,6 +35,12 @@ LABELS = {
 BREW_CHUNK = 200_000
 # Longest single sleep of a wait step, so a cancel is noticed within this time.
 WAIT_SLICE_S = 0.05
+
+# One grind step hashes this many bytes with SHA-256: hashlib lets go of the
+# GIL for buffers over 2 KiB, and 4 MiB takes ~3.5 ms here (a cancel or a
+# progress report is never far away).  A grind order's size is its step count.
+GRIND_BYTES = 4 * 1024 * 1024
+_GRIND_BUFFER: bytes | None = None  # made on first use, once per process
 
 DEFAULT_ORDER_S = 1.0  # target duration of one order
 CALIBRATION_BUDGET_S = 0.3
@@ -48,8 +54,10 @@ class Spilled(RuntimeError):
 class Order:
     number: int  # 1-based, in the order customers placed them
     recipe: str
-    size: int  # brew iterations
+    size: int  # brew iterations (till: cups to ring up; haul: ints in the payload)
     wait_s: float  # seconds of waiting
+    payload: object = None  # haul: the data the order carries (a list, or a shared-memory handle)
+    sent_t: float = 0.0  # haul: when the counter handed it out, for the transfer time
 
 
 def steps(order: Order) -> list[tuple[str, float]]:
@@ -60,6 +68,10 @@ def steps(order: Order) -> list[tuple[str, float]]:
         return [(WAIT, order.wait_s)]
     if order.recipe == MIXED:
         return [(WAIT, order.wait_s / 2), (BREW, order.size // 2)]
+    if order.recipe == GRIND:
+        return [(GRIND, order.size)]
+    if order.recipe in (TILL, HAUL):
+        return [(order.recipe, order.size)]
     if order.recipe == SPILL:
         if order.number == SPILLED_ORDER:
             return [(BREW, order.size // 4), ("spill", 0)]
@@ -75,10 +87,31 @@ def brew(iterations: int) -> int:
     return count
 
 
+def grind(steps: int) -> int:
+    """CPU-bound work in C: SHA-256 over ``GRIND_BYTES``, ``steps`` times.
+
+    hashlib releases the GIL while it hashes a large buffer, so threads grind
+    in parallel even on a build with the GIL: the GIL guards Python bytecode,
+    and C code can let go of it.
+    """
+    global _GRIND_BUFFER
+    if _GRIND_BUFFER is None:
+        _GRIND_BUFFER = bytes(range(256)) * (GRIND_BYTES // 256)
+    last = 0
+    for _ in range(steps):
+        last = hashlib.sha256(_GRIND_BUFFER).digest()[0]
+    return last
+
+
 def make_orders(recipe: str, count: int, size: int, wait_s: float) -> list[Order]:
     if recipe not in RECIPES and recipe != SPILL:
         raise ValueError(f"unknown recipe {recipe!r}")
-    return [Order(n, recipe, size, wait_s) for n in range(1, count + 1)]
+    payload = None
+    if recipe == HAUL:  # one list for every order: the customer brings it, it is not the shop's cost
+        from chaishop.core.haul import make_payload
+
+        payload = make_payload(size)
+    return [Order(n, recipe, size, wait_s, payload) for n in range(1, count + 1)]
 
 
 def calibrate(target_s: float = DEFAULT_ORDER_S, budget_s: float = CALIBRATION_BUDGET_S) -> int:
@@ -87,16 +120,43 @@ def calibrate(target_s: float = DEFAULT_ORDER_S, budget_s: float = CALIBRATION_B
     Measures the loop rate for at most ``budget_s`` (doubling the chunk until
     a measurement lasts long enough to trust) and scales it.
     """
-    n = 50_000
-    spent = 0.0
-    best_rate = 0.0
+    return max(1, int(best_rate(brew, 50_000, budget_s) * target_s))
+
+
+def best_rate(work, n: int, budget_s: float) -> float:
+    """The best rate (units a second) of ``work(n)`` seen within ``budget_s`` of
+    measuring, doubling ``n`` until one measurement lasts long enough to trust."""
+    spent = best = 0.0
     while spent < budget_s:
         t0 = time.perf_counter()
-        brew(n)
+        work(n)
         dt = time.perf_counter() - t0
         spent += dt
         if dt > 0:
-            best_rate = max(best_rate, n / dt)
+            best = max(best, n / dt)
         if dt < budget_s / 6:
             n *= 2
-    return max(1, int(best_rate * target_s))
+    return best
+
+
+def calibrate_grind(target_s: float = DEFAULT_ORDER_S,
+                    budget_s: float = CALIBRATION_BUDGET_S) -> int:
+    """Grind steps that take about ``target_s`` on this machine (like :func:`calibrate`)."""
+    grind(1)  # make the buffer outside the measurement
+    return max(1, round(best_rate(grind, 1, budget_s) * target_s))
+
+
+def order_size(recipe: str, brew_size: int, grind_size: int) -> int:
+    """The ``size`` of one order of ``recipe``: brew iterations, or grind steps."""
+    return grind_size if recipe == GRIND else brew_size
+
+
+def work_label(recipe: str, orders: int, size: int, wait_s: float) -> str:
+    """What ``orders`` orders of ``recipe`` really do, in words (bench titles)."""
+    if recipe == ORDERS:
+        return f"{orders} orders of {wait_s:g} s waiting"
+    if recipe == MIXED:
+        return f"{orders} orders of {wait_s / 2:g} s waiting then {size // 2:,} iterations"
+    if recipe == GRIND:
+        return f"{orders} orders of {size} × SHA-256 over {GRIND_BYTES // 2**20} MiB"
+    return f"{orders} orders of {size:,} iterations"

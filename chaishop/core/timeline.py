@@ -1,8 +1,21 @@
 """The timeline: what each barista was doing, moment by moment, from a run's events.
 
     [Event] of one run --build()--> Timeline: per barista [Segment(start, end, state)]
+        + per barista counters [(t, cpu_s, core_wait_s)] (from the events' CPU clocks,
+          or from an outside sampler, core.observe.lanes)
+        --cells(n)--> per barista n Cells: the share of a core it got, and what it
+          did with the rest (waiting for the GIL, for a core, for I/O, or idle)
+        --render_shares(n)--> "▄▄▄█  ░" strips (block height = share of a core)
+        --render(n)--> the older state-only strips (█ brewing, ░ waiting, space idle)
+
+The share of a core in a cell is the barista's CPU seconds over the cell's wall
+seconds, from its cumulative CPU clock interpolated linearly between readings:
+two GIL-bound threads get about 0.5 each, processes and subinterpreters about
+1, asyncio tasks brew one at a time, waiting is near 0.  While it holds a
+brewing order, time neither on a core nor waiting for one (schedstat, Linux)
+is time waiting for the GIL.
         --render(cells)--> per barista a string of `cells` glyphs
-        (█ brewing, ░ waiting, space idle) for the UI to draw
+        (█ brewing, ▒ moving data, ░ waiting, space idle) for the UI to draw
 
 A barista's lane runs from its STARTED event to its terminal event (FINISHED
 or FAILED); outside it, and between a DONE and the next TAKEN, it is idle.
@@ -25,17 +38,46 @@ from chaishop.core import events as ev
 
 BREWING = "brewing"
 WAITING = "waiting"
+MOVING = "moving"  # an order's data on its way to the barista (the haul recipe)
 IDLE = "idle"
-STATES = (BREWING, WAITING, IDLE)
+STATES = (BREWING, MOVING, WAITING, IDLE)
 
-GLYPHS = {BREWING: "█", WAITING: "░", IDLE: " "}
-_PHASES = {ev.BREWING: BREWING, ev.WAITING: WAITING}
+GLYPHS = {BREWING: "█", MOVING: "▒", WAITING: "░", IDLE: " "}
+_PHASES = {ev.BREWING: BREWING, ev.WAITING: WAITING, ev.MOVING: MOVING}
 # A barista that used CPU for this share of a stretch was brewing.  Waiting
 # uses ~1 %; brewing uses ~100 %, or 1/N with N GIL-bound threads (1/16 for
 # the biggest crew on a projector is still above it).
 CPU_BREWING_SHARE = 0.05
 # When two states cover a cell equally, the busier one is drawn.
-_BUSIER_FIRST = (BREWING, WAITING, IDLE)
+_BUSIER_FIRST = (BREWING, MOVING, WAITING, IDLE)
+
+
+# What a barista did with a cell's time, beside running on a core.
+ON_CORE = "on a core"
+GIL_WAIT = "waiting for the GIL"
+CORE_WAIT = "waiting for a core"
+IO_WAIT = "waiting for I/O"
+# Block heights: a cell's share of a core in eighths (a blank below 1/16).
+SHARE_GLYPHS = " ▁▂▃▄▅▆▇█"
+# A cell whose share rounds to nothing shows what the barista waited for.
+REST_GLYPHS = {GIL_WAIT: "·", CORE_WAIT: "·", IO_WAIT: "░", IDLE: " "}
+
+
+class Cell(NamedTuple):
+    share: float | None  # share of a core (CPU s / wall s); None: no CPU clock
+    state: str  # ON_CORE, GIL_WAIT, CORE_WAIT, IO_WAIT or IDLE: what took most of the cell
+    rest: str = IDLE  # what took most of the time off a core (GIL_WAIT ... IDLE)
+
+    @property
+    def glyph(self) -> str:
+        if self.share is None:
+            return GLYPHS[BREWING] if self.state in (ON_CORE, GIL_WAIT, CORE_WAIT) else \
+                REST_GLYPHS.get(self.state, " ")
+        eighths = round(min(1.0, self.share) * 8)
+        return SHARE_GLYPHS[eighths] if eighths else REST_GLYPHS.get(self.state, " ")
+
+
+Point = tuple  # (t, cpu_s, core_wait_s | None), cumulative
 
 
 class Segment(NamedTuple):
@@ -49,6 +91,7 @@ class Timeline:
     t0: float  # where the run's time axis starts
     t1: float  # and ends
     lanes: dict[int, list[Segment]]  # barista -> segments in time order, covering t0..t1
+    series: dict[int, list[Point]] | None = None  # barista -> cumulative counters in time order
 
     @property
     def duration(self) -> float:
@@ -100,9 +143,21 @@ def _lane(events: list[ev.Event], t0: float, t1: float) -> list[Segment]:
     return segments
 
 
+def series_from_events(evs: list[ev.Event]) -> dict[int, list[Point]]:
+    """Each barista's own CPU clock (and core wait) at each of its events."""
+    out: dict[int, list[Point]] = {}
+    for e in sorted(evs, key=lambda e: e.t):
+        if e.cpu_s is not None:
+            out.setdefault(e.barista, []).append((e.t, e.cpu_s, e.core_wait_s))
+    return out
+
+
 def build(events: Iterable[ev.Event], t0: float | None = None,
-          t1: float | None = None) -> Timeline:
-    """Per-barista segments over [t0, t1] (default: the first to the last event)."""
+          t1: float | None = None, samples: dict[int, list[Point]] | None = None) -> Timeline:
+    """Per-barista segments over [t0, t1] (default: the first to the last event).
+
+    ``samples``: counters from an outside sampler (core.observe.lanes), used for
+    the baristas they cover instead of the events' own clocks."""
     evs = [e for e in events if isinstance(e, ev.Event)]
     if not evs:
         start = t0 or 0.0
@@ -115,7 +170,99 @@ def build(events: Iterable[ev.Event], t0: float | None = None,
         by_barista.setdefault(e.barista, []).append(e)
     lanes = {b: _lane(sorted(es, key=lambda e: e.t), start, end)
              for b, es in sorted(by_barista.items())}
-    return Timeline(start, end, lanes)
+    series = series_from_events(evs)
+    for b, points in (samples or {}).items():
+        if len(points) >= 2 and b in lanes:
+            series[b] = points
+    return Timeline(start, end, lanes, series)
+
+
+def _at(points: list[Point], t: float, i: int) -> float | None:
+    """Counter ``i`` of a cumulative series at time ``t`` (linear between readings)."""
+    if not points or points[0][i] is None:
+        return None
+    if t <= points[0][0]:
+        return points[0][i]
+    lo, hi = 0, len(points) - 1
+    if t >= points[hi][0]:
+        return points[hi][i]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if points[mid][0] <= t:
+            lo = mid
+        else:
+            hi = mid
+    (ta, *a), (tb, *b) = points[lo], points[hi]
+    va, vb = a[i - 1], b[i - 1]
+    if va is None or vb is None:
+        return None
+    return va if tb <= ta else va + (vb - va) * (t - ta) / (tb - ta)
+
+
+def _delta(points: list[Point], a: float, b: float, i: int) -> float | None:
+    va, vb = _at(points, a, i), _at(points, b, i)
+    return None if va is None or vb is None else max(0.0, vb - va)
+
+
+def cell(segments: list[Segment], points: list[Point], a: float, b: float) -> Cell:
+    """One barista's [a, b]: its share of a core and what took most of the time."""
+    cover = dict.fromkeys(STATES, 0.0)
+    for s in segments:
+        if s.end > a and s.start < b:
+            cover[s.state] += min(s.end, b) - max(s.start, a)
+    width = b - a
+    if points and (points[0][0] > a + width / 2 or points[-1][0] < b - width / 2):
+        # Most of the cell lies before the first reading or after the last (the front
+        # of house reads a barista from when it hears of it until its process or thread
+        # is gone): no CPU known, no wait guessed.
+        cpu = wait = None
+    else:
+        cpu = _delta(points, a, b, 1)
+        wait = _delta(points, a, b, 2) or 0.0
+    if cpu is None:
+        state = max(_BUSIER_FIRST, key=lambda st: cover[st])
+        state = {BREWING: ON_CORE, WAITING: IO_WAIT, MOVING: IO_WAIT}.get(state, IDLE)
+        return Cell(None, state, state if state != ON_CORE else IDLE)
+    cpu = min(cpu, width)
+    held = cover[BREWING] + cover[WAITING] + cover[MOVING]
+    rest = GIL_WAIT if cover[BREWING] >= cover[WAITING] + cover[MOVING] else IO_WAIT
+    parts = {ON_CORE: cpu, CORE_WAIT: wait, rest: max(0.0, held - cpu - wait),
+             IDLE: cover[IDLE]}
+    rest = max((k for k in parts if k != ON_CORE), key=lambda k: parts[k])
+    return Cell(cpu / width if width > 0 else 0.0, max(parts, key=lambda k: parts[k]), rest)
+
+
+def cells(timeline: Timeline, n: int) -> dict[int, list[Cell]]:
+    """Each barista's lane as ``n`` cells of equal time."""
+    if n < 1:
+        raise ValueError("a timeline needs at least one cell")
+    width = timeline.duration / n
+    series = timeline.series or {}
+    out: dict[int, list[Cell]] = {}
+    for b, segments in timeline.lanes.items():
+        points = series.get(b, [])
+        if width <= 0:
+            out[b] = [Cell(None, IDLE)] * n
+            continue
+        out[b] = [cell(segments, points, timeline.t0 + i * width, timeline.t0 + (i + 1) * width)
+                  for i in range(n)]
+    return out
+
+
+def render_shares(timeline: Timeline, n: int) -> dict[int, str]:
+    """Each barista's lane as ``n`` glyphs: block height = share of a core."""
+    return {b: "".join(c.glyph for c in cs) for b, cs in cells(timeline, n).items()}
+
+
+def mean_share(timeline: Timeline, barista: int) -> float | None:
+    """A barista's share of a core over the time it held orders (None: no clock)."""
+    points = (timeline.series or {}).get(barista)
+    held = sum(timeline.busy_s(barista, s) for s in (BREWING, WAITING, MOVING))
+    if not points or held <= 0:
+        return None
+    cpu = sum(_delta(points, s.start, s.end, 1) or 0.0
+              for s in timeline.lanes.get(barista, []) if s.state != IDLE)
+    return cpu / held
 
 
 def _cell_state(segments: list[Segment], a: float, b: float) -> str:

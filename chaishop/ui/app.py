@@ -1,162 +1,100 @@
 """The front of house: a Textual app that shows the kitchen at work.  It never brews.
 
-    keys / command palette ──▶ ShopApp.action_* ──▶ kitchen.run(spec) / cancel() / knock_out()
+    keys / command palette ──▶ ActionsMixin (ui/actions.py) ──▶ kitchen.run(spec) / cancel() / knock_out()
                                                           │ (a separate process, see core.kitchen)
-    every 40 ms: kitchen.poll() ──▶ _drain ──┬─ RunStarted  ──▶ panes reset, stopwatch starts
-                                             ├─ Event       ──▶ BaristaPane.apply (state only)
-                                             ├─ RunFinished ──▶ stopwatch verdict, scoreboard row
-                                             └─ KitchenReady / Note / KitchenGone ──▶ header, toasts
-                 then, once per pane that changed: BaristaPane.flush(lines) (one write_lines)
-    10 Hz, only while a run is on: stopwatch.tick(clock())
-    3 Hz: cpu_source() ──▶ CpuMeter.push
+    every 100 ms (_tick): kitchen.poll() ──▶ FeedMixin._drain (ui/feed.py): each message type to
+                          its handler, then one write_lines per pane that changed;
+                          while a run is on, stopwatch.tick(clock()) in the same repaint
+    3 Hz while a run is on, 1 Hz between runs: cpu_source() ──▶ CpuMeter.push
+    resize ──▶ layout.plan() (ui/layout.py) ──▶ screen classes, grid columns and rows
 
-Everything the app depends on is injected (kitchen, clock, CPU source, machine
-facts), so tests can drive it with a scripted kitchen and fixed numbers.
+This file composes the widgets and wires the timers.  Everything the app depends
+on is injected (kitchen, clock, CPU source, machine facts), so tests can drive it
+with a scripted kitchen and fixed numbers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
-import multiprocessing.resource_tracker
 import signal
 import time
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable
 
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from chaishop.cli import MAX_CREW
 from chaishop.core import events as ev
-from chaishop.core.cpu import SAMPLE_EVERY_S, CpuSampler
-from chaishop.core.crews import interpreters_available
-from chaishop.core.gil import GilReading
-from chaishop.core.kitchen import KitchenGone, KitchenReady, Note
+from chaishop.core.cpu import CpuSampler
+from chaishop.core.kitchen import KitchenReady
 from chaishop.core.machine import Machine, describe
+from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, RECIPE_KEYS, SHARE_KEY, SIZED_BY_RECIPE,
+                                mode_note)
+from chaishop.ui import layout
+from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.barista_pane import BaristaPane
-from chaishop.ui.cpu_meter import CpuMeter
 from chaishop.ui.caption import CaptionBar
+from chaishop.ui.config import KitchenLike, ShopConfig, panes_for
+from chaishop.ui.cpu_meter import CpuMeter
+from chaishop.ui.crew_grid import CrewGrid
 from chaishop.ui.explain import ExplainScreen
+from chaishop.ui.footer import ShopFooter
+from chaishop.ui.feed import DRAIN_EVERY_S, MAX_RUN_EVENTS, FeedMixin
 from chaishop.ui.gil_gauge import GilGauge
-from chaishop.ui.export import export_scoreboard, save_svg
 from chaishop.ui.header import ShopHeader
+from chaishop.ui.lesson_panel import LessonPanel
+from chaishop.ui.rush import RushMixin, uses_grid
 from chaishop.ui.scoreboard import Scoreboard
+from chaishop.ui.speedup_view import SpeedupView
 from chaishop.ui.stopwatch import StopwatchPanel
+from chaishop.ui.supervision import ROOM_EVERY_S, SupervisionMixin
+from chaishop.ui.themes import PROJECTOR, PROJECTOR_THEME, starting_theme
 from chaishop.ui.timeline_view import TimelineView
+from chaishop.ui.truth import Truth
 
-# How often the kitchen's messages are drained and the panes redrawn: lively
-# enough for progress bars, and each tick carries a batch.  Every redraw is CPU
-# taken from process baristas on a 2-core machine: at 25 Hz the app used 16 %
-# of a core during a processes run, at 10 Hz 9 % (measured with psutil).
-DRAIN_EVERY_S = 0.1
-STOPWATCH_EVERY_S = 0.1  # 10 Hz digits, only while a run is on
-# Below this the layout cannot be read; a message is shown instead.
-MIN_W, MIN_H = 60, 18
-# Below this height the timeline is hidden: the scoreboard needs the rows more.
-TIMELINE_MIN_H = 34
-# Events kept for the shown run's timeline; past it the timeline shows the first ones.
-MAX_RUN_EVENTS = 50_000
-# Below this width the side column narrows and the scoreboard drops columns.
-WIDE_W = 120
-SIDE_W_WIDE, SIDE_W_NARROW = 66, 38
-# A pane needs this much room to show a title, a status, a bar and a few log lines.
-PANE_MIN_W, PANE_MIN_H = 40, 8
+__all__ = ["ShopApp", "ShopConfig"]
 
-MODE_NOTES = {
-    "sequential": "one barista serves every order, one after another",
-    "threads": "one process, one GIL: brewing takes turns, waiting overlaps",
-    "processes": "a process each, a GIL each: brewing runs in parallel",
-    "asyncio": "one thread, one event loop: tasks switch only at an await",
-    "interpreters": "one process, an interpreter each, a GIL each: brewing runs in parallel",
-}
-MODE_KEYS = {"s": "sequential", "t": "threads", "p": "processes", "a": "asyncio",
-             "i": "interpreters"}  # i: Python 3.12+ only; elsewhere it says why
-RECIPE_KEYS = {"b": "brew", "o": "orders", "m": "mixed"}
+# Between runs the CPU meter takes one sample in this many ticks (about one a second):
+# repainting it three times a second was most of the idle shop's CPU (measured).
+# Each sample is the load since the previous one, so a slower sample is still exact.
+IDLE_CPU_EVERY = 3
+MODE_GROUP = Binding.Group("mode", compact=True)  # "stpaid": every mode in 80 columns
+RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "bomrh": five keys in 80 columns
+CREW_GROUP = Binding.Group("crew")
 
 
-class KitchenLike(Protocol):
-    def run(self, spec: ev.RunSpec) -> object: ...
-    def cancel(self) -> object: ...
-    def knock_out(self, barista: int | None = None) -> object: ...
-    def poll(self) -> list[object]: ...
-    def close(self) -> None: ...
-
-
-@dataclass
-class ShopConfig:
-    mode: str = "threads"
-    recipe: str = "brew"
-    baristas: int = 2
-    orders: int | None = None  # None: two per barista
-    size: int = 0  # brew iterations per order; 0: the kitchen's calibrated size
-    order_s: float = 1.0  # the wait of an I/O order
-    order_timeout: float | None = None  # an order taking longer fails its barista
-    screenshot_dir: str = "screenshots"
-    autostart: bool = True  # start a run as soon as the kitchen is ready
-    cpu_every_s: float = SAMPLE_EVERY_S  # 0: no timer (tests push samples themselves)
-    latency_log: str | None = None  # file to log key handling times to
-    handle_signals: bool = False  # SIGTERM/SIGHUP exit the app (the real program only)
-    screenshot: str | None = None  # save an SVG here: after the tour, or after screenshot_after s
-    screenshot_after: float = 0.0
-    tour: tuple = ()  # chaishop.tour steps to play hands-free (chaishop demo)
-    speed: float = 1.0  # the tour's pauses are divided by this
-    exit_after_tour: bool = True
-
-    @classmethod
-    def from_args(cls, args, **kw) -> "ShopConfig":
-        return cls(mode=args.mode, recipe=args.recipe, baristas=args.baristas, orders=args.orders,
-                   size=args.size or 0, order_s=args.order_seconds,
-                   order_timeout=getattr(args, "order_timeout", None),
-                   screenshot_dir=args.screenshot_dir, **kw)
-
-
-def panes_for(mode: str, crew: int) -> int:
-    """Sequential is one barista however big the crew (the crew sets the orders)."""
-    return 1 if mode == "sequential" else crew
-
-
-class LatencyLog:
-    """Key handling times for tests/perf/ui_latency.py: when handled, when painted."""
-
-    def __init__(self, path: str | None, clock: Callable[[], float]):
-        self.file = open(path, "a", buffering=1) if path else None
-        self.clock = clock
-
-    def mark(self, app: App, what: str) -> None:
-        if self.file is None:
-            return
-        self.file.write(f"{what} handled {time.perf_counter():.6f}\n")
-        app.call_after_refresh(lambda: self.file and self.file.write(
-            f"{what} painted {time.perf_counter():.6f}\n"))
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-
-class ShopApp(App[int]):
+class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
     CSS_PATH = "shop.tcss"
     TITLE = "chaishop"
+    # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
+    # kind share a label ("stpaid mode"); esc, k, S and e are on ? and in the palette.
     BINDINGS = [
-        *(Binding(k, f"mode('{m}')", m, key_display=k) for k, m in MODE_KEYS.items()),
-        *(Binding(k, f"recipe('{r}')", r, key_display=k) for k, r in RECIPE_KEYS.items()),
-        Binding("plus", "crew(1)", "crew +1", key_display="+"),
-        Binding("equals_sign", "crew(1)", "crew +1", show=False),
-        Binding("minus", "crew(-1)", "crew -1", key_display="-"),
-        Binding("space", "again", "again", key_display="␣"),
-        Binding("escape", "stop", "stop", key_display="esc"),
-        Binding("k", "knock", "knock out"),
-        Binding("S", "shot", "SVG", key_display="S"),
-        Binding("e", "export", "export"),
+        *(Binding(k, f"mode('{m}')", m, key_display=k, group=MODE_GROUP)
+          for k, m in MODE_KEYS.items()),
+        # r (till) and h (haul) work everywhere but stay off the footer, which must fit 80
+        # columns: they are on ? and in the palette.
+        *(Binding(k, f"recipe('{r}')", r, key_display=k, group=RECIPE_GROUP,
+                  show=r not in SIZED_BY_RECIPE) for k, r in RECIPE_KEYS.items()),
+        Binding("plus", "crew(1)", "bigger crew", key_display="+", group=CREW_GROUP),
+        Binding("equals_sign", "crew(1)", "bigger crew", show=False),
+        Binding("minus", "crew(-1)", "smaller crew", key_display="-", group=CREW_GROUP),
+        # The till's lock and shared memory: on ? and in the palette, and on the till and
+        # haul panel's border.
+        Binding(LOCK_KEY, "lock", "lock", show=False),
+        Binding(SHARE_KEY, "share", "share", show=False),
+        Binding("space", "again", "run", key_display="␣"),
+        Binding("escape", "stop", "stop", key_display="esc", show=False),
+        Binding("k", "knock", "knock out", show=False),
+        Binding("R", "rush", "rush hour", key_display="R", show=False),
+        Binding("S", "shot", "SVG", key_display="S", show=False),
+        Binding("e", "export", "export", show=False),
+        Binding("c", "code", "code"),
         Binding("question_mark", "explain", "explain", key_display="?"),
         Binding("q", "quit", "quit"),
+        # Ours, not the footer's own palette key, which leaves a stray character after it.
+        Binding("ctrl+p", "command_palette", "palette", key_display="^p"),
         Binding("ctrl+q", "quit", "quit", show=False, priority=True),
         Binding("ctrl+c", "quit", "quit", show=False, priority=True),
     ]
@@ -165,7 +103,10 @@ class ShopApp(App[int]):
                  clock: Callable[[], float] = time.perf_counter,
                  cpu_source: Callable[[], list[float]] | None = None,
                  machine: Machine | None = None) -> None:
+        theme = starting_theme(config.theme)  # before App.__init__ takes NO_COLOR away
         super().__init__()
+        self.register_theme(PROJECTOR_THEME)
+        self.theme = theme
         self.config = config
         self.kitchen = kitchen
         self.clock = clock
@@ -173,24 +114,40 @@ class ShopApp(App[int]):
         self.fixed_machine = machine
         self.machine: Machine | None = machine or describe()
         self.mode, self.recipe, self.crew = config.mode, config.recipe, config.baristas
+        self.lock, self.share = config.lock, config.share  # the till and haul switches
         self.ready: KitchenReady | None = None
         self.kitchen_gone = False
         self.run_id = 0  # the latest run asked for
         self.shown_run: int | None = None  # the run the panes show
         self.running = False
         self.results: list[ev.RunResult] = []
-        self.latency = LatencyLog(config.latency_log, clock)
+        self.latency = LatencyLog(config.latency_log)
+        self._cpu_ticks = 0
         self._kitchen_closed = False
+        self._handlers = self.handlers()
+        self._lines: dict[int, list[str]] = {}  # a drain's log lines, per barista
         self.header = ShopHeader(id="header")
         self.grid = ScrollableContainer(id="baristas")
-        self.panes = [BaristaPane(n) for n in range(1, MAX_CREW + 1)]
+        self.crew_grid = CrewGrid(id="crew-grid")  # a rush hour's, in place of the panes
+        self.crew_samples: list[tuple[float, tuple[int, ...]]] = []  # its timeline
+        # Panes are made when a crew first needs them, then kept (hidden when the crew
+        # shrinks, never remounted): sixteen up front cost a third of the first frame.
+        # A rush hour's crew gets the grid instead, and no pane.
+        first = 0 if uses_grid(self.mode, self.crew) else panes_for(self.mode, self.crew)
+        self.panes = [BaristaPane(n) for n in range(1, first + 1)]
         self.pane_count = 0
+        self.pending_start = False  # a first run waits for a terminal big enough to show it
         self.narrow = False
         self.stopwatch = StopwatchPanel(id="stopwatch")
+        self.lesson = LessonPanel(id="lesson")  # the till's count / the haul's moving time
+        self.speedup = SpeedupView(id="speedup")  # projector theme only
         self.cpu = CpuMeter(id="cpu")
         self.gil = GilGauge(id="gil")
         self.timeline = TimelineView(id="timeline")
         self.run_events: list[ev.Event] = []  # the shown run's, for the timeline
+        self.max_run_events = MAX_RUN_EVENTS
+        self.truth = Truth(self, sample_lanes=config.lane_every_s > 0,
+                           auto_baseline=config.auto_baseline)
         self.run_t0 = 0.0
         self.scoreboard = Scoreboard(id="scoreboard")
         self.too_small = Static("", id="too-small")
@@ -204,20 +161,27 @@ class ShopApp(App[int]):
         with Horizontal(id="main"):
             with self.grid:
                 yield from self.panes
+            yield self.crew_grid
             with Vertical(id="side"):
                 yield self.stopwatch
+                yield self.speedup
+                yield self.lesson
                 yield self.cpu
                 yield self.gil
                 yield self.timeline
                 yield self.scoreboard
         yield self.too_small
-        yield Footer(compact=True)
+        yield ShopFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.set_interval(DRAIN_EVERY_S, self._drain)
-        self._ticker = self.set_interval(STOPWATCH_EVERY_S, self._tick, pause=True)
+        self.watch_theme(self.theme)
+        self.set_interval(DRAIN_EVERY_S, self._tick)
         if self.config.cpu_every_s > 0:
             self.set_interval(self.config.cpu_every_s, self.sample_cpu)
+        if self.config.lane_every_s > 0:  # the front of house's own look at the baristas
+            every = self.config.lane_every_s
+            self.set_interval(every, lambda: self.truth.tick(every))
+        self._machine_known()
         if self.config.tour:
             from chaishop.ui.tour_player import play_tour
 
@@ -231,261 +195,87 @@ class ShopApp(App[int]):
         already = getattr(self.kitchen, "ready", None)  # a caller may have waited for it
         if isinstance(already, KitchenReady):
             self._kitchen_ready(already)
+        if self.room is not None:
+            self.set_interval(ROOM_EVERY_S, self._room_tick)
         if self.config.handle_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, self.exit, None, 128 + sig)
+                loop.add_signal_handler(sig, self._stop_signal, sig)
+
+    def watch_theme(self, theme: str) -> None:
+        if self.screen_stack:
+            self.screen_stack[0].set_class(theme == PROJECTOR, "-projector")
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
         screen = self.screen if not isinstance(self.screen, ExplainScreen) else self.screen_stack[0]
-        small = width < MIN_W or height < MIN_H
-        screen.set_class(height < TIMELINE_MIN_H, "-short")
-        screen.set_class(small, "-too-small")
-        if small:
-            self.too_small.update(f"chaishop needs at least {MIN_W}×{MIN_H}.\n"
-                                  f"This terminal is {width}×{height}.\n"
-                                  "Enlarge it or use a smaller font.\n\nq quits")
-        narrow = width < WIDE_W
-        screen.set_class(narrow, "-narrow")
-        if narrow != self.narrow:
-            self.narrow = narrow
+        p = layout.plan(width, height, self.pane_count)
+        screen.set_class(p.short, "-short")
+        screen.set_class(p.small, "-too-small")
+        if p.small:
+            self.too_small.update(layout.too_small_text(width, height))
+        elif self.pending_start:
+            self.call_later(self.start_run)
+        screen.set_class(p.narrow, "-narrow")
+        self.stopwatch.narrow = p.narrow
+        if p.narrow != self.narrow:
+            self.narrow = p.narrow
             self._update_header()
-        side = SIDE_W_NARROW if narrow else SIDE_W_WIDE
-        grid_w = max(1, width - side - 2)
-        grid_h = max(1, height - 4)  # header, footer, the grid's border
+        self.grid.styles.grid_size_columns = p.cols
+        self.grid.styles.grid_rows = str(p.row_h)
         n = max(1, self.pane_count)
-        cols = max(1, min(n, grid_w // PANE_MIN_W, 2 if n <= 4 else 3))
-        rows = math.ceil(n / cols)
-        row_h = max(PANE_MIN_H, grid_h // rows)
-        self.grid.styles.grid_size_columns = cols
-        self.grid.styles.grid_rows = str(row_h)
-        fit = max(1, grid_h // row_h) * cols
-        self.grid.border_subtitle = (f"showing {fit} of {n}: scroll, or enlarge the terminal"
-                                     if fit < n else "")
+        self.grid.border_subtitle = (f"showing {p.fit} of {n}: scroll, or enlarge the terminal"
+                                     if p.fit < n else "")
 
     def show_panes(self, n: int, state: str = "idle") -> None:
         """Show panes 1..n (reset), hide the rest.  Panes are made once, never remounted."""
+        if self.show_crew(n):
+            n = 0  # a rush hour: the grid instead
+        if n > len(self.panes):
+            more = [BaristaPane(k) for k in range(len(self.panes) + 1, n + 1)]
+            self.panes += more
+            self.grid.mount_all(more)
         self.pane_count = n
         for p in self.panes:
             p.display = p.number <= n
             if p.number <= n:
                 p.reset(state=state)
-        self.grid.border_title = f"Baristas · {self.mode}: {MODE_NOTES[self.mode]}"
+        self.grid.border_title = f"Baristas · {self.mode}: {mode_note(self.mode, self.machine)}"
         self._layout(*self.size)
 
+    def _machine_known(self) -> None:
+        """What the gauges need to know of the machine: GIL on or off, how many cores."""
+        if self.machine is not None:
+            self.gil.gil_enabled = self.machine.gil_enabled
+            self.scoreboard.cores = self.machine.cores
+
     def _update_header(self) -> None:
-        status = ("kitchen stopped: quit and restart chaishop" if self.kitchen_gone else
-                  "" if self.ready else "kitchen warming up…")
-        self.header.show(self.mode, self.recipe, self.crew, self.orders, self.machine, status,
-                         compact=self.narrow)
+        alarm = self.kitchen_status()
+        status = alarm or ("kitchen stopped: quit and restart chaishop" if self.kitchen_gone else
+                           "kitchen warming up…" if not self.ready else self.room_note())
+        # Sequential is one barista whatever the crew size (which sets the orders).
+        self.header.show(self.mode, self.recipe, panes_for(self.mode, self.crew), self.orders,
+                         self.machine, status, compact=self.narrow,
+                         alarm=bool(alarm or self.kitchen_gone))
 
     @property
     def orders(self) -> int:
-        return self.config.orders or 2 * self.crew
-
-    # -- the kitchen's messages ----------------------------------------------
-
-    def _drain(self) -> None:
-        msgs = self.kitchen.poll()
-        if not msgs:
-            return
-        lines: dict[int, list[str]] = {}
-        for m in msgs:
-            if isinstance(m, ev.Event):
-                if m.run != self.shown_run or not 1 <= m.barista <= self.pane_count:
-                    continue
-                if len(self.run_events) < MAX_RUN_EVENTS:
-                    self.run_events.append(m)
-                line = self.panes[m.barista - 1].apply(m)
-                lines.setdefault(m.barista, [])
-                if line:
-                    lines[m.barista].append(line)
-                if m.kind == ev.DONE:
-                    self.stopwatch.served_one()
-            elif isinstance(m, ev.RunStarted):
-                lines.clear()  # the panes start afresh
-                self._run_started(m)
-            elif isinstance(m, ev.RunFinished):
-                self._run_finished(m.result)
-            elif isinstance(m, GilReading):
-                self.gil.show(m, self.running)
-            elif isinstance(m, KitchenReady):
-                self._kitchen_ready(m)
-            elif isinstance(m, Note):
-                self.notify(m.text, severity=m.level if m.level in ("warning", "error") else "information")
-            elif isinstance(m, KitchenGone):
-                self.kitchen_gone, self.running = True, False
-                self._ticker.pause()
-                self.notify(f"the kitchen stopped unexpectedly (exit code {m.exitcode})",
-                            severity="error", timeout=30)
-                self._update_header()
-        for b, batch in lines.items():
-            self.panes[b - 1].flush(batch)
-
-    def _kitchen_ready(self, m: KitchenReady) -> None:
-        self.ready = m
-        if self.fixed_machine is None:
-            self.machine = m.machine
-        self._update_header()
-        self.stopwatch.waiting("ready: press t, p, a or s to start a run")
-        if self.config.autostart and self.run_id == 0:
-            self.start_run()
-
-    def _run_started(self, m: ev.RunStarted) -> None:
-        if m.spec.run != self.run_id:
-            return  # superseded by a newer key press before it began
-        self.shown_run = m.spec.run
-        self.show_panes(panes_for(m.spec.mode, m.spec.baristas), state="starting")
-        for p in self.panes[:self.pane_count]:
-            p.t0 = m.t0
-        self.run_events, self.run_t0 = [], m.t0
-        self.running = True
-        self.stopwatch.start(m.spec, m.t0, self.clock())
-        self._ticker.resume()
-
-    def _run_finished(self, r: ev.RunResult) -> None:
-        if r.run != self.shown_run:
-            return
-        self.running = False
-        self._ticker.pause()
-        self.results.append(r)
-        self.stopwatch.finish(r)
-        self.scoreboard.add(r)
-        self.timeline.show(self.run_events, self.run_t0, self.run_t0 + r.wall_s,
-                           partial=len(self.run_events) >= MAX_RUN_EVENTS,
-                           title=f"{r.mode} · {r.recipe}")
+        # A rush hour: one order each (the point is many waits at once).
+        return self.config.orders or (self.crew if uses_grid(self.mode, self.crew) else 2 * self.crew)
 
     def _tick(self) -> None:
+        """One timer for the kitchen's messages and the stopwatch's digits: one repaint a tick."""
+        self._drain()
         if self.running:
             self.stopwatch.tick(self.clock())
+            self.lesson.tick()
 
     def sample_cpu(self) -> None:
-        self.cpu.push(self.cpu_source())
-
-    # -- actions --------------------------------------------------------------
-
-    def start_run(self) -> None:
-        self.run_id += 1
-        self.shown_run = None  # drop what is still in flight from the previous run
-        self.running = False
-        self._ticker.pause()
-        spec = ev.RunSpec(self.mode, self.recipe, self.crew, self.orders, self.config.size,
-                          self.config.order_s, run=self.run_id, timeout_s=self.config.order_timeout)
-        self.kitchen.run(spec)
-        self.show_panes(panes_for(self.mode, self.crew), state="idle")
-        self.stopwatch.waiting(f"starting {self.mode} · {self.recipe} · crew {self.crew}…")
-        self._update_header()
-
-    def action_mode(self, mode: str) -> None:
-        self.latency.mark(self, f"mode-{mode}")
-        usable, why = interpreters_available()
-        if mode == "interpreters" and not usable:
-            self.notify(f"interpreters: {why}. Press ? to see how to try it.",
-                        severity="warning", timeout=6)
-            return
-        self.mode = mode
-        self.start_run()
-
-    def action_recipe(self, recipe: str) -> None:
-        self.latency.mark(self, f"recipe-{recipe}")
-        self.recipe = recipe
-        self.start_run()
-
-    def action_crew(self, delta: int) -> None:
-        self.latency.mark(self, "crew")
-        new = max(1, min(MAX_CREW, self.crew + delta))
-        if new == self.crew:
-            self.notify(f"a crew has 1 to {MAX_CREW} baristas", severity="warning", timeout=2)
-            return
-        if self.running:
-            self.kitchen.cancel()
-        self.crew = new
-        self.shown_run, self.running = None, False
-        self._ticker.pause()
-        self.show_panes(panes_for(self.mode, self.crew))
-        self.stopwatch.waiting(f"crew of {new}: press space to run")
-        self._update_header()
-
-    def action_again(self) -> None:
-        self.latency.mark(self, "again")
-        self.start_run()
-
-    def action_stop(self) -> None:
-        self.latency.mark(self, "stop")
-        if self.running:
-            self.kitchen.cancel()
-            self.stopwatch.waiting("stopping…")
-        else:
-            self.notify("nothing is running", timeout=2)
-
-    def action_knock(self) -> None:
-        self.latency.mark(self, "knock")
-        self.kitchen.knock_out()
-
-    def action_explain(self) -> None:
-        self.latency.mark(self, "explain")
-        self.push_screen("explain")
-
-    def action_shot(self) -> None:
-        self.latency.mark(self, "shot")
-        folder = Path(self.config.screenshot_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            name, n = f"chaishop-{stamp}-{self.mode}.svg", 1
-            while (folder / name).exists():
-                n += 1
-                name = f"chaishop-{stamp}-{self.mode}-{n}.svg"
-            path = self.save_screenshot(filename=name, path=str(folder))
-        except OSError as exc:
-            self.notify(f"could not save a screenshot: {exc}", severity="error")
-            return
-        self.notify(f"saved {path}", title="Screenshot")
-
-    def action_shot_to(self) -> None:
-        """``--screenshot PATH --screenshot-after S``: one SVG at a chosen path."""
-        try:
-            self.notify(f"saved {save_svg(self, self.config.screenshot)}", title="Screenshot")
-        except OSError as exc:
-            self.notify(f"could not save a screenshot: {exc}", severity="error")
-
-    def action_export(self) -> None:
-        self.latency.mark(self, "export")
-        start_method = self.ready.start_method if self.ready else "?"
-        try:
-            paths = export_scoreboard(self.results, self.machine, start_method,
-                                      self.config.order_s, self.config.screenshot_dir)
-        except ValueError as exc:
-            self.notify(str(exc), severity="warning", timeout=3)
-            return
-        except OSError as exc:
-            self.notify(f"could not export: {exc}", severity="error")
-            return
-        self.notify("\n".join(map(str, paths)), title="Scoreboard exported")
-
-    async def action_quit(self) -> None:
-        self.exit(0)
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for k, m in MODE_KEYS.items():
-            yield SystemCommand(f"Run {m}", f"({k}) {MODE_NOTES[m]}", lambda m=m: self.action_mode(m))
-        for k, r in RECIPE_KEYS.items():
-            yield SystemCommand(f"Recipe: {r}", f"({k}) switch recipe and run",
-                                lambda r=r: self.action_recipe(r))
-        yield SystemCommand("Bigger crew", "(+) one more barista", lambda: self.action_crew(1))
-        yield SystemCommand("Smaller crew", "(-) one barista fewer", lambda: self.action_crew(-1))
-        yield SystemCommand("Run again", "(space) the same run once more", self.action_again)
-        yield SystemCommand("Stop the run", "(escape) cancel the run in progress", self.action_stop)
-        yield SystemCommand("Knock out a barista", "(k) a random barista fails", self.action_knock)
-        yield SystemCommand("Explain", "(?) concurrency, parallelism, the GIL", self.action_explain)
-        yield SystemCommand("SVG screenshot", f"(S) into {self.config.screenshot_dir}/",
-                            self.action_shot)
-        yield SystemCommand("Export the scoreboard", f"(e) CSV, Markdown and JSON into "
-                            f"{self.config.screenshot_dir}/", self.action_export)
+        self._cpu_ticks += 1
+        if self.running or self._cpu_ticks % IDLE_CPU_EVERY == 0:
+            self.cpu.push(self.cpu_source())
 
     def close_kitchen(self) -> None:
         if not self._kitchen_closed:
@@ -495,29 +285,3 @@ class ShopApp(App[int]):
 
     def on_unmount(self) -> None:
         self.close_kitchen()
-
-
-def run_app(args, tour: tuple = (), speed: float = 1.0, exit_after_tour: bool = True) -> int:
-    """``chaishop`` (and ``chaishop demo``, with a tour): start the kitchen, then the app;
-    always stop the kitchen.  ``speed`` divides the order duration and the tour's pauses."""
-    import os
-
-    from chaishop.core.kitchen import Kitchen
-
-    config = ShopConfig.from_args(args, handle_signals=True,
-                                  latency_log=os.environ.get("CHAISHOP_LATENCY_LOG") or None,
-                                  screenshot=getattr(args, "screenshot", None),
-                                  screenshot_after=getattr(args, "screenshot_after", None) or 0.0,
-                                  tour=tuple(tour), speed=speed, exit_after_tour=exit_after_tour,
-                                  autostart=not tour)
-    config.order_s = args.order_seconds / speed
-    # Before the app runs: under Textual sys.stderr.fileno() is -1, and the
-    # resource tracker's first start would fail inside the running app.
-    multiprocessing.resource_tracker.ensure_running()
-    kitchen = Kitchen(order_s=config.order_s, size=args.size).start()
-    app = ShopApp(config, kitchen)
-    try:
-        app.run()
-    finally:
-        app.close_kitchen()
-    return app.return_code or 0

@@ -6,9 +6,16 @@
 The pane never writes line by line: the app collects each tick's lines and
 hands them over in one batch (one ``Log.write_lines`` call), and the status
 line and progress bar are repainted at most once per tick, only if changed.
+
+The status shows the barista's CPU seconds (its own clock: a thread's, a
+process's, or for an asyncio task the loop thread's CPU between its resumes
+and its awaits) and its current share of a core: CPU over wall time across
+its last readings (about half a second).
 """
 
 from __future__ import annotations
+
+import collections
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -19,6 +26,8 @@ from chaishop.core import events as ev
 # Enough history to scroll back through a run of a few dozen orders; a bound
 # keeps memory and redraw cost flat however long the shop stays open.
 LOG_LINES = 300
+# The current share of a core is measured over the readings of about this long.
+SHARE_WINDOW_S = 0.5
 
 
 class BaristaPane(Vertical):
@@ -40,6 +49,7 @@ class BaristaPane(Vertical):
         self.phase = ""
         self.progress = 0.0
         self.cpu_s: float | None = None
+        self.cpu_seen: collections.deque[tuple[float, float]] = collections.deque(maxlen=32)
         self.state = "idle"  # idle | ready | working | served | done | stopped | failed
         self.detail = ""
         self._shown: tuple = ()
@@ -72,25 +82,32 @@ class BaristaPane(Vertical):
         at = f"{e.t - self.t0:6.2f}s "
         if e.cpu_s is not None:
             self.cpu_s = e.cpu_s
+            self.cpu_seen.append((e.t, e.cpu_s))
+            while len(self.cpu_seen) > 2 and e.t - self.cpu_seen[1][0] >= SHARE_WINDOW_S:
+                self.cpu_seen.popleft()
         if e.kind == ev.STARTED:
             self.border_title = e.who
             self.state = "ready"
-            return f"{at}clocked in after {e.t - self.t0:.3f} s"
+            # The detail says what start-up was made of (interpreter, imports, hand-out).
+            return f"{at}clocked in after {e.t - self.t0:.3f} s" + (f" ({e.detail})" if e.detail else "")
         if e.kind == ev.TAKEN:
             self.order, self.taken_at, self.progress, self.phase = e.order, e.t, 0.0, ""
             self.state = "working"
-            return f"{at}took order #{e.order}"
+            return f"{at}took order #{e.order}" + (f" ({e.detail})" if e.detail else "")
         if e.kind == ev.PROGRESS:
             self.progress = e.progress
             if e.phase != self.phase:
                 self.phase = e.phase
+                if e.phase == ev.MOVING:
+                    return f"{at}  … data in after {e.t - self.taken_at:.2f} s"
                 what = "brewing (CPU)" if e.phase == ev.BREWING else "waiting (I/O)"
                 return f"{at}  … {what}"
             return None
         if e.kind == ev.DONE:
             self.served += 1
             self.progress, self.phase, self.state = 1.0, "", "served"
-            return f"{at}served order #{e.order} in {e.t - self.taken_at:.2f} s"
+            cups = "" if e.cups is None else f" · {e.cups / 1e6:.2f} M cups"
+            return f"{at}served order #{e.order} in {e.t - self.taken_at:.2f} s{cups}"
         if e.kind == ev.FAILED:
             self.state, self.detail = "failed", e.detail
             self.add_class("-failed")
@@ -107,23 +124,38 @@ class BaristaPane(Vertical):
         """Write this tick's lines in one batch and repaint what changed."""
         if lines:
             self.log_view.write_lines(lines)
+        share = self.share()
         shown = (self.state, self.order, self.phase, round(self.progress * 100), self.served,
-                 None if self.cpu_s is None else round(self.cpu_s, 1), self.detail)
+                 None if self.cpu_s is None else round(self.cpu_s, 1), self.detail,
+                 None if share is None else round(share, 2))
         if shown == self._shown:
             return
         self._shown = shown
         self.status.update(self._status_text(), layout=False)
         self.bar.update(progress=round(self.progress * 100))
 
+    def share(self) -> float | None:
+        """The share of a core over the last readings (None: not enough of them)."""
+        if len(self.cpu_seen) < 2:
+            return None
+        (ta, ca), (tb, cb) = self.cpu_seen[0], self.cpu_seen[-1]
+        return max(0.0, min(1.0, (cb - ca) / (tb - ta))) if tb - ta >= 0.1 else None
+
     def _status_text(self) -> str:
         cpu = "" if self.cpu_s is None else f"   cpu {self.cpu_s:5.2f} s"
         if self.state == "idle":
             return "off duty"
+        if self.state == "starting":
+            return "clocking in…"
         if self.state == "ready":
             return "ready for orders"
         if self.state == "working":
-            doing = {ev.BREWING: "brewing", ev.WAITING: "waiting"}.get(self.phase, "on it")
-            return f"order #{self.order} · {doing}{cpu}"
+            doing = {ev.BREWING: "brewing", ev.WAITING: "waiting",
+                     ev.MOVING: "data in hand"}.get(self.phase, "on it")
+            share = self.share()
+            now = "" if share is None else f" · {share:4.2f} core"
+            cpu = "" if self.cpu_s is None else f" · cpu {self.cpu_s:.2f} s"
+            return f"#{self.order} {doing}{cpu}{now}"
         if self.state == "served":
             return f"served order #{self.order} · {self.served} so far{cpu}"
         if self.state == "failed":

@@ -1,6 +1,6 @@
 """The tour's caption bar: what to look at right now, in big friendly text.
 
-    tour player --show(step, total, title, text)--> CaptionBar (border title + wrapped text)
+    tour player --show(title, text)--> CaptionBar (border title + wrapped text)
 
 Hidden unless a tour plays (the ``-on`` class shows it; styles in shop.tcss).
 """
@@ -15,6 +15,3 @@ class CaptionBar(Static):
         self.border_title = title
         self.update(text)
         self.add_class("-on")
-
-    def hide(self) -> None:
-        self.remove_class("-on")

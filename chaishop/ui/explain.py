@@ -1,6 +1,7 @@
 """The explain screen (the ``?`` key): the ideas behind what the shop shows.
 
     ShopApp --push_screen--> ExplainScreen --escape / ? / q--> dismissed
+    app.machine.gil_enabled --explain_text()--> the words for this interpreter (GIL on / off)
 """
 
 from __future__ import annotations
@@ -18,24 +19,71 @@ MAPPING = [
     ("barista", "a worker: a thread, a process or an asyncio task"),
     ("crew", "the executor that runs the workers"),
     ("order", "one task"),
-    ("recipe", "the workload: [i]brew[/] is CPU-bound, [i]orders[/] is I/O-bound (waiting), "
-               "[i]mixed[/] is both"),
+    # One short line each: a wrapped line would lose the column.
+    ("recipe", "the workload: [i]brew[/] CPU-bound, [i]orders[/] I/O-bound, [i]mixed[/] both,"),
+    ("", "[i]grind[/] CPU-bound in C (hashlib lets go of the GIL)"),
 ]
 
+# The words that depend on the interpreter the kitchen runs (the same executable as
+# this screen): the GIL on (True) or off (False).  Paragraphs are single lines that
+# the screen wraps; only the "who wins when" table is laid out by hand.
+GIL_HERE = {
+    True: "This Python has the GIL on (see the header).",
+    False: "This Python runs with the GIL [b]off[/] (see the header): its threads run Python at "
+           "the same instant; what follows is how GIL builds work.",
+}
+WHO_WINS_THREADS = {
+    True: "I/O-bound work (orders). Cheap to start, share memory; brewing takes turns.",
+    False: "I/O-bound work, and here CPU-bound work too: with no GIL, threads brew on\n"
+           "              several cores at once (asserted on 3.14t by tests/test_free_threading.py).",
+}
+FREE_THREADED = {
+    True: "3.13t and 3.14t builds can run without the GIL (the header then says "
+          "[b]GIL off[/]): objects are protected by finer-grained means, so [i]threads[/] brew in "
+          "parallel too (checked on 3.14t by chaishop's tests). To try it, from chaishop's "
+          "folder: [b]uv python install 3.14t[/], then\n"
+          "[b]python3.14t -m venv .venv-ft && .venv-ft/bin/pip install . && .venv-ft/bin/chaishop[/]",
+    False: "This is one: objects are protected by finer-grained means (per-object locks, "
+           "reference counts split between the owning thread and the others), so [i]threads[/] "
+           "brew in parallel. Single-threaded code runs somewhat slower than on a GIL build: "
+           "compare the sequential run's wall time.",
+}
+GAUGE = {
+    True: "The gauge is how late a probe thread in the kitchen wakes up, waiting for the GIL: "
+          "near 0 for processes and interpreters, near 1 (a whole switch interval, 5 ms) for "
+          "CPU-bound threads. On Linux the part of the lateness spent waiting for a [i]core[/] "
+          "(a busy machine) is measured and taken out; elsewhere the gauge cannot tell the two "
+          "apart, and says so.",
+    False: "With no GIL, the gauge shows only how late a probe thread in the kitchen wakes up "
+           "because the cores are busy: the OS scheduler's delay, for any crew that brews.",
+}
+TILL = {
+    True: "Under this GIL, [b]till.cups += 1[/] happens not to be interrupted (threads switch "
+          "only at calls and loops); free-threaded builds make the race visible even there.",
+    False: "With no GIL, threads read and write at the same instant: even [b]till.cups += 1[/] "
+           "loses cups here.",
+}
+TIMELINE = {
+    True: "two GIL-bound threads get about half a core each, processes a whole one.",
+    False: "with no GIL, threads get a whole core each, like processes.",
+}
+
 TEXT = """\
-[b $accent]Concurrency vs parallelism.[/] Concurrency is one waiter switching between tables:
-many orders are [i]in progress[/] at once, but only one is worked on at any instant.
-Parallelism is many waiters: several orders are worked on [i]at the same instant[/], which
+[b $accent]Concurrency vs parallelism.[/] Concurrency is one waiter switching between tables: \
+many orders are [i]in progress[/] at once, but only one is worked on at any instant. \
+Parallelism is many waiters: several orders are worked on [i]at the same instant[/], which \
 needs several cores. Watch the CPU meter: [b]busy[/] counts the cores really in use.
 
-[b $accent]The GIL.[/] CPython keeps objects alive by counting references, and those counts are
-not safe to change from two threads at once. Rather than a lock on every object, CPython has
-one Global Interpreter Lock: simple, and fast for single-threaded code. The price: only one
-thread runs Python bytecode at a time. Threads still overlap their [i]waiting[/] (sleep,
+[b $accent]The GIL.[/] {gil_here} CPython keeps objects alive by counting references, and those \
+counts are not safe to change from two threads at once. Rather than a lock on every object, \
+CPython has one Global Interpreter Lock: simple, and fast for single-threaded code. The price: \
+only one thread runs Python bytecode at a time. Threads still overlap their [i]waiting[/] (sleep, \
 disk and network release the GIL), but not their brewing.
 
-[b $accent]Who wins when.[/]
-  [b]threads[/]     I/O-bound work (orders). Cheap to start, share memory; brewing takes turns.
+[b $accent]The GIL guards Python bytecode; C code can let go of it.[/] The [i]grind[/] recipe (key [b]g[/]) hashes 4 MiB buffers with hashlib's SHA-256, which releases the GIL while it hashes, as zlib and many numpy routines do. So two [b]threads[/] grind nearly twice as fast as one barista, like processes: "threads don't speed up CPU-bound work" is true of Python code, not of C code that lets go. During a threads grind the GIL gauge stays low: the threads hardly ever want the GIL.
+
+[b $accent]Who wins when[/] (what to expect; the scoreboard shows what this machine measured).
+  [b]threads[/]     {threads}
   [b]asyncio[/]     lots of I/O-bound work in one thread. Tasks switch [b]only at an await[/]:
               here, when a barista walks to the counter to wait. Brewing never awaits,
               so an asyncio brew serves one order at a time, just like sequential.
@@ -44,32 +92,93 @@ disk and network release the GIL), but not their brewing.
               [i]start-up[/] on the stopwatch), and data is pickled between them.
   [b]interpreters[/] (key [b]i[/], Python 3.12+) an interpreter each, a GIL each, in one process:
               brewing runs in parallel like processes, with a cheaper start-up. On 3.11
-              the key says why it cannot run: install Python 3.13 ([b]uv python install 3.13[/]),
-              then [b]python3.13 -m pip install chaishop[/] and press [b]i[/].
+              the key says why it cannot run. To try it, from chaishop's folder:
+              [b]uv python install 3.13[/], then
+    [b]python3.13 -m venv .venv-313 && .venv-313/bin/pip install . && .venv-313/bin/chaishop[/]
+  [b]dask[/]        (key [b]d[/]) a Dask worker each: processes again, but driven by a real
+              distributed engine, so the same orders can run on other machines' cores.
+              Needs [b]pip install 'chaishop[dask]'[/]; without it the key says so.
   [b]sequential[/]  one barista, every order in turn: the baseline for speed-ups.
 
-[b $accent]Start-up costs.[/] Processes and interpreters pay for a fresh interpreter before they brew
-(tens of milliseconds each). For big orders that is nothing; for tiny orders it is everything:
-a run of tiny orders shows processes [i]losing[/] to threads.
+[b $accent]Start-up costs.[/] Processes and interpreters pay for a fresh interpreter before they \
+brew: creating it, importing modules, and compiling those with no bytecode cache (from \
+milliseconds to most of a second; the stopwatch's [i]start-up[/] shows it apart). For big \
+orders that is little; for tiny orders it is everything: a run of tiny orders can show \
+processes [i]losing[/] to threads.
 
-[b $accent]Free-threaded Python.[/] 3.13t and 3.14t builds can run without the GIL (the header says
-[b]GIL off[/]): objects are protected by finer-grained means, so [i]threads[/] brew in parallel too and
-the GIL gauge stays near zero. To try it: [b]uv python install 3.14t[/],
-then in chaishop's folder [b]python3.14t -m pip install .[/] and run [b]python3.14t -m chaishop[/].
+[b $accent]Rush hour[/] (key [b]R[/]: 5,000 baristas, 5,000 one-second orders). A waiting \
+asyncio task is a small object on one event loop: thousands cost a few KiB each and start in \
+well under a second. A thread is an OS thread with its own stack and a scheduler entry: each \
+costs more memory, and starting thousands takes a second or more (with a GIL, every \
+clocked-in one competes for it). A process is a whole interpreter (megabytes, tens of milliseconds to start): \
+the wrong tool for waiting, so process, interpreter and Dask crews are capped. Past 16 \
+baristas the panes become a grid, one cell per barista; the stopwatch shows start-up, peak \
+memory, KiB per barista and OS threads.
 
-[b $accent]The GIL gauge and the timeline.[/] The gauge is how late a probe thread in the kitchen
-wakes up, waiting for the GIL: near 0 for processes and interpreters, near 1 (a whole switch
-interval, 5 ms) for CPU-bound threads. After a run the timeline draws each barista's time:
-[b]█[/] brewing, [b]░[/] waiting, blank idle; threads take turns, processes brew side by side.
+[b $accent]Scale out.[/] Past one machine's cores, parallelism means other machines: a Dask \
+scheduler hands each order to a worker, wherever it runs ([b]chaishop --scheduler \
+tcp://HOST:PORT[/] uses one you started with [b]dask scheduler[/] and [b]dask worker[/]; by default \
+the kitchen starts a local cluster once and keeps it warm). Each order and its result cross \
+the network [i]pickled[/], events come back through the scheduler, and a cluster takes \
+[i]seconds[/] to start (shown apart, never in a run's time): only big orders pay off. Knock a \
+worker out ([b]k[/]) and Dask hands its order to another one: that pane says "retried by Dask".
 
-[b $accent]Reading the numbers.[/] [b]wall[/] is the time you wait; [b]CPU[/] is the processor time all
-baristas used; [b]parallelism[/] = CPU / wall, the average number of cores busy;
+[b $accent]Free-threaded Python.[/] {free_threaded}
+
+[b $accent]The GIL gauge and the timeline.[/] {gauge} For asyncio it adds how late the event \
+loop runs a 50 ms callback: a brewing task blocks it. The timeline draws, live, the \
+[b]share of a core[/] each barista really got (block heights ▂▄█), the rest coloured by what \
+it waited for: the GIL, a core (the machine is busy) or I/O (░); {timeline} On Linux the front \
+of house reads each barista thread's scheduler counters (schedstat) every 50 ms.
+
+[b $accent]Honest numbers.[/] The first run of a recipe is preceded by a sequential \
+[b]baseline[/] run of the same orders, so speed-ups appear without asking. Every run measures \
+the CPU other programs (and the VM's host) used meanwhile: above a quarter of a core it is \
+flagged [b]noisy[/]. A CPU-bound speed-up above the number of cores cannot be true: it is \
+marked [b]![/] and explained.
+[b $accent]The GIL gauge and the timeline.[/] {gauge} After a run the timeline draws each \
+barista's time: [b]█[/] brewing, [b]▒[/] moving data, [b]░[/] waiting, blank idle; {timeline}
+
+[b $accent]The GIL is not your lock[/] (recipe [b]till[/], key [b]r[/]; [b]l[/] toggles the lock). The \
+GIL protects the interpreter's own objects, not your data. Each barista reads the till, makes \
+one call, and writes the count plus one: when another thread runs in between, its cups are \
+overwritten and lost. {till} asyncio loses only where an [b]await[/] sits between read and \
+write. Processes share no objects: each counts on a till of its own (the owner sees none of \
+it) unless they share a [b]multiprocessing.Value[/] ([b]x[/]). A lock (threading.Lock, \
+Value.get_lock(), asyncio.Lock) brings losses to 0, and the stopwatch shows what it costs.
+
+[b $accent]What crosses a process boundary, and what it costs[/] (recipe [b]haul[/], key [b]h[/]). \
+Each order carries a list of millions of ints. Threads and tasks read the same list in place. \
+A process gets a copy: pickled, sent down a pipe, unpickled. That is [b]▒ moving data[/] on \
+the timeline, timed apart from brewing, and it can make processes slower than one barista. \
+[b]x[/] shares instead: the list goes into shared memory once and orders carry only its \
+name. Reading a memoryview is slower than reading a list (each item becomes an int), but \
+the copying is gone.
+
+[b $accent]Reading the numbers.[/] [b]wall[/] is the time you wait; [b]CPU[/] is the processor time \
+all baristas used; [b]parallelism[/] = CPU / wall, the average number of cores busy; \
 [b]speed-up[/] = sequential wall / this wall, for the same recipe, orders and order size.
 
-[b $accent]Keys.[/] [b]s t p a i[/] pick the crew and start a run at once; [b]b o m[/] pick the recipe and
-start a run; [b]+ -[/] set the crew size, then [b]space[/] runs; [b]escape[/] stops; [b]k[/] knocks out
-a barista; [b]S[/] saves an SVG screenshot; [b]ctrl+p[/] lists every command.
+[b $accent]Keys.[/]
+  [b]s t p a i d[/] pick the crew and start a run at once
+  [b]b o m g r h[/] pick the recipe (brew, orders, mixed, grind, till, haul) and start a run
+  [b]l[/]           till: the mode's lock around each update;  [b]x[/] processes share memory
+  [b]+ -[/]         crew size, then [b]space[/] runs;  [b]escape[/] stops the run
+  [b]k[/]           knock out a barista (the others go on)
+  [b]R[/]           rush hour: 5,000 baristas, one waiting order each (+ - step 1 ... 10,000)
+  [b]c[/]           the code behind the mode: a standalone script doing the same work
+  [b]S[/]           save an SVG screenshot (works here too)
+  [b]e[/]           export the scoreboard (CSV, Markdown, JSON) and the last run as a Chrome trace
+  [b]?[/]           this screen;  [b]q[/] (or ctrl+q, ctrl+c) quits, leaving nothing running
+  [b]ctrl+p[/]      every command, and "Change theme" (try [b]projector[/])
 """
+
+
+def explain_text(gil_enabled: bool) -> str:
+    """The screen's text for an interpreter with the GIL on or off."""
+    g = bool(gil_enabled)
+    return TEXT.format(gil_here=GIL_HERE[g], threads=WHO_WINS_THREADS[g], gauge=GAUGE[g],
+                       timeline=TIMELINE[g], free_threaded=FREE_THREADED[g], till=TILL[g])
 
 
 class ExplainScreen(ModalScreen[None]):
@@ -77,6 +186,7 @@ class ExplainScreen(ModalScreen[None]):
         Binding("escape", "close", "Back"),
         Binding("question_mark", "close", "Back", show=False),
         Binding("q", "close", "Back", show=False),
+        Binding("S", "app.shot", "SVG", show=False),  # a screenshot of this screen too
     ]
 
     def action_close(self) -> None:
@@ -85,10 +195,24 @@ class ExplainScreen(ModalScreen[None]):
             latency.mark(self.app, "explain-close")
         self.app.pop_screen()
 
+    _shown_gil = True
+
     def compose(self) -> ComposeResult:
+        self._shown_gil = self._gil()
         with VerticalScroll(id="explain-box") as box:
             box.border_title = "How it works"
             box.border_subtitle = "escape / ? to close"
             yield Static(Content.from_markup("[b $accent]In the shop      In Python[/]\n" + "\n".join(
                 f"[b]{shop:<16}[/]{python}" for shop, python in MAPPING)), id="explain-mapping")
-            yield Static(Content.from_markup(TEXT), id="explain-text")
+            yield Static(Content.from_markup(explain_text(self._gil())), id="explain-text")
+
+    def _gil(self) -> bool:
+        machine = getattr(self.app, "machine", None)
+        return True if machine is None else machine.gil_enabled
+
+    def on_screen_resume(self) -> None:
+        # The kitchen reports its interpreter after the screen is composed: follow it.
+        gil = self._gil()
+        if gil != self._shown_gil:
+            self._shown_gil = gil
+            self.query_one("#explain-text", Static).update(Content.from_markup(explain_text(gil)))

@@ -1,12 +1,15 @@
-"""Files the shop writes on request: the scoreboard as CSV/Markdown/JSON, SVG screenshots.
+"""Files the shop writes on request: the scoreboard as CSV/Markdown/JSON, the shown run
+as Chrome trace JSON, SVG screenshots.
 
-    app.results (RunResult, in order) ──rows()──▶ BenchRow (speed-up as on the scoreboard)
+    app.results (RunResult, in order) ──rows()──▶ BenchRow (core.speedup: the scoreboard's rule)
         ──▶ BenchReport ──bench.as_csv / as_markdown / as_json──▶ <dir>/chaishop-scoreboard-<stamp>.*
 
 The formats are ``chaishop bench``'s own (chaishop.core.bench), so a scoreboard
 export and a bench run can be compared or concatenated.  Speed-ups are the
-scoreboard's: against the latest complete sequential run of the same recipe,
-orders and size (bench's with_speedups assumes one recipe per report).
+scoreboard's and bench's (chaishop.core.speedup).  Every row carries its
+completion (orders served of ordered, stopped, failed) and its noise.
+
+    the shown run's events + t0 + RunResult ──core.trace──▶ <dir>/chaishop-run-<stamp>.trace.json
 """
 
 from __future__ import annotations
@@ -18,21 +21,16 @@ from textual.app import App
 
 from chaishop.core import bench
 from chaishop.core import events as ev
+from chaishop.core import lessons
+from chaishop.core import trace
 from chaishop.core.machine import Machine
-from chaishop.ui.scoreboard import speedups
 
 FORMATS = {"csv": bench.as_csv, "md": bench.as_markdown, "json": bench.as_json}
 
 
-def rows(results: list[ev.RunResult]) -> list[bench.BenchRow]:
+def rows(results: list[ev.RunResult], cores: int = 1) -> list[bench.BenchRow]:
     """One BenchRow per run, rounded as bench rounds its medians."""
-    out = []
-    for r, up in zip(results, speedups(results)):
-        out.append(bench.BenchRow(r.mode, r.recipe, r.baristas, r.orders, r.size,
-                                  round(r.wall_s, 4), round(r.cpu_s, 4), round(r.startup_s, 4),
-                                  round(r.parallelism, 3),
-                                  None if up is None else round(up, 3)))
-    return out
+    return bench.with_speedups([bench.row_of([r]) for r in results], cores)
 
 
 def free_stem(folder: Path, stem: str, suffixes) -> str:
@@ -53,7 +51,7 @@ def export_scoreboard(results: list[ev.RunResult], machine: Machine, start_metho
     folder.mkdir(parents=True, exist_ok=True)
     report = bench.BenchReport(machine, start_method, repeat=1,
                                baristas=max(r.baristas for r in results), wait_s=wait_s,
-                               rows=rows(results))
+                               rows=rows(results, machine.cores))
     stem = free_stem(folder, f"chaishop-scoreboard-{time.strftime('%Y%m%d-%H%M%S')}", FORMATS)
     paths = []
     for suffix, render in FORMATS.items():
@@ -61,6 +59,14 @@ def export_scoreboard(results: list[ev.RunResult], machine: Machine, start_metho
         path.write_text(render(report).rstrip("\n") + "\n")
         paths.append(path)
     return paths
+
+
+def export_trace(events: list[ev.Event], t0: float, result: ev.RunResult, wait_s: float,
+                 folder: str | Path) -> Path:
+    """The shown run's per-barista timeline as Chrome trace JSON (Perfetto, speedscope)."""
+    r = result
+    spec = ev.RunSpec(r.mode, r.recipe, r.baristas, r.orders, r.size, wait_s, run=r.run)
+    return trace.write_trace([trace.TracedRun(spec, t0, list(events), r)], folder, "run")
 
 
 def save_svg(app: App, path: str | Path) -> Path:

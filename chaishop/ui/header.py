@@ -20,17 +20,21 @@ class ShopHeader(Static):
         self._shown: tuple = ()
 
     def show(self, mode: str, recipe: str, crew: int, orders: int, machine: Machine | None,
-             status: str, compact: bool = False) -> None:
-        key = (mode, recipe, crew, orders, machine, status, compact)
+             status: str, compact: bool = False, alarm: bool = False) -> None:
+        """``alarm``: the status is trouble (a kitchen down or silent): shown first, loud."""
+        key = (mode, recipe, crew, orders, machine, status, compact, alarm)
         if key == self._shown:
             return
         self._shown = key
         v = self.app.theme_variables
         sep = (" │ ", "dim")
         t = Text.assemble((" ☕ chaishop", f"bold {v['accent']}"), sep,
-                          (mode, f"bold {v['primary']}"), sep,
-                          (recipe if compact else LABELS.get(recipe, recipe), "bold"), sep,
-                          (f"crew {crew}", "bold"), "" if compact else f" · {orders} orders")
+                          (mode, f"bold {v['primary']}"), sep)
+        if status and alarm:
+            t.append_text(Text.assemble((f" {status} ", f"bold reverse {v['error']}"), sep))
+        t.append_text(Text.assemble(
+            (recipe if compact else LABELS.get(recipe, recipe), "bold"), sep,
+            (f"crew {crew}", "bold"), "" if compact else f" · {orders} orders"))
         if machine is not None:
             t.append_text(Text(*sep))
             if machine.cores == 1:
@@ -41,6 +45,6 @@ class ShopHeader(Static):
                 sep, "" if compact else f"{machine.implementation} ", f"{machine.python} ",
                 (machine.gil_label, f"bold {v['warning'] if machine.gil_enabled else v['success']}"),
                 "" if compact or not machine.free_threaded_build else " (free-threaded build)"))
-        if status:
+        if status and not alarm:
             t.append_text(Text.assemble(sep, (status, "italic")))
         self.update(t, layout=False)

@@ -1,10 +1,13 @@
 """The scoreboard: one row per finished run, speed-ups, and a bar chart of wall times.
 
-    RunFinished.result --add()--> rows --render() at the widget's width--> table
+    RunFinished.result --add()--> rows --render() at the widget's width--> table + notes + chart
 
-Speed-up compares a run with the latest *complete* sequential run of the
-same recipe, orders and order size: the honest baseline.  Cancelled,
-failed or short runs are shown, marked, and never used as a baseline.
+Speed-ups follow the one rule in chaishop.core.speedup (bench and exports use
+it too): against the latest *complete* sequential run of the same recipe,
+orders and order size.  Cancelled, failed or short runs are shown, marked,
+and never used as a baseline.  A run the shop started by itself as the
+baseline says so in its speed-up column; a noisy run says how much CPU others took; a speed-up that
+cannot be true (above the cores) is marked "!" and explained below the table.
 """
 
 from __future__ import annotations
@@ -15,29 +18,16 @@ from rich.text import Text
 from textual.widget import Widget
 
 from chaishop.core import events as ev
+from chaishop.core import speedup as su
 
 # Wider than this, the table shows every column; narrower, only the essentials.
 FULL_WIDTH = 50
 BAR = "█"
 PARTS = " ▏▎▍▌▋▊▉"  # eighths, for smooth bar ends
+UNFINISHED = "░"  # the bar of a run that did not finish: its wall time is not a result
 NO_VALUE = "–"
-
-
-def baseline_key(r: ev.RunResult) -> tuple:
-    return (r.recipe, r.orders, r.size)
-
-
-def speedups(results: list[ev.RunResult]) -> list[float | None]:
-    """Speed-up of each run against the latest complete sequential run before or after it."""
-    base: dict[tuple, float] = {}
-    for r in results:
-        if r.mode == "sequential" and r.complete and r.wall_s > 0:
-            base[baseline_key(r)] = r.wall_s
-    out = []
-    for r in results:
-        b = base.get(baseline_key(r))
-        out.append(b / r.wall_s if b and r.complete and r.wall_s > 0 else None)
-    return out
+MEMORY_W = 13  # " 12,345.6 KiB"
+speedups = su.speedups  # the one rule (kept here by name for older callers)
 
 
 def hbar(value: float, top: float, width: int) -> str:
@@ -48,6 +38,7 @@ def hbar(value: float, top: float, width: int) -> str:
 
 
 def mark(r: ev.RunResult) -> str:
+    """Why a run is not an ordinary result ("" if it is one)."""
     if r.cancelled:
         return "stopped"
     if r.failed:
@@ -57,10 +48,18 @@ def mark(r: ev.RunResult) -> str:
     return ""
 
 
+def notes(r: ev.RunResult) -> list[str]:
+    out = [m for m in (mark(r),) if m]
+    if r.noisy:
+        out.append("noisy")
+    return out
+
+
 class Scoreboard(Widget):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.results: list[ev.RunResult] = []
+        self.cores = 1
         self.border_title = "Scoreboard"
 
     def add(self, r: ev.RunResult) -> None:
@@ -69,59 +68,99 @@ class Scoreboard(Widget):
 
     def render(self) -> Group | Text:
         if not self.results:
-            return Text("Finished runs appear here.\nRun s (sequential) first: it is\n"
-                        "the baseline for every speed-up.", style="dim")
+            return Text("Finished runs appear here.\nThe first run of a recipe is timed\n"
+                        "sequentially first: the baseline\nfor every speed-up.", style="dim")
         width = self.content_size.width or 60
         full = width >= FULL_WIDTH
-        # Each run takes a table row and a chart row; two lines of headings.
-        fits = max(1, ((self.content_size.height or 12) - 3) // 2)
         ups = speedups(self.results)
+        flags = [su.impossible(up, r.recipe, r.baristas, self.cores)
+                 for r, up in zip(self.results, ups)]
+        # Each run takes a table row and a chart row; headings and notes take the rest.
+        # Short of room, the chart goes first: the table's rows are the figures.
+        height = self.content_size.height or 12
+        noted = sum(1 for r, up, bad in zip(self.results, ups, flags) if r.noisy or bad)
+        notes_h = min(2, noted) if full else 0
+        chart = 2 * len(self.results) + 4 + notes_h <= height
+        fits = max(1, (height - 4 - notes_h) // 2 if chart else height - 1 - notes_h)
         first = max(0, len(self.results) - fits)
-        rows = list(enumerate(zip(self.results, ups), 1))[first:]
+        rows = list(enumerate(zip(self.results, ups, flags), 1))[first:]
         v = self.app.theme_variables
-        t = Table(box=None, pad_edge=False, padding=(0, 1), expand=True, header_style="bold")
-        # Numbers never shrink (min_width = their heading); a long mode note is cut instead.
-        def number(heading: str) -> None:
-            t.add_column(heading, justify="right", no_wrap=True, min_width=len(heading))
-
+        t = Table(box=None, pad_edge=False, padding=(0, 1), expand=False, header_style="bold")
+        # Numbers never shrink: the mode column gets what is left, and its note is cut.
+        numbers = ([("crew", 4), ("wall s", 6), ("CPU s", 6), ("par", 4), ("speed-up", 8)]
+                   if full else [("wall s", 6), ("par", 4), ("×", 6)])
+        fixed = (2 + 6 if full else 0) + sum(w for _, w in numbers)
+        columns = len(numbers) + (3 if full else 1)
+        mode_w = max(4, width - fixed - 2 * (columns - 1))  # padding (0, 1): 2 between columns
         if full:
-            t.add_column("#", justify="right", style="dim", no_wrap=True, min_width=2)
-        t.add_column("mode", no_wrap=True, overflow="ellipsis")
+            t.add_column("#", justify="right", style="dim", no_wrap=True, width=2)
+        t.add_column("mode", no_wrap=True, overflow="ellipsis", width=mode_w)
         if full:
-            t.add_column("recipe", no_wrap=True, min_width=6)
-            number("crew")
-        number("wall s")
-        if full:
-            number("CPU s")
-        number("par")
-        number("speed-up" if full else "×")
-        for n, (r, up) in rows:
-            note = mark(r)
-            mode = Text(r.mode, style="dim" if note else "")
-            if note:
-                mode.append(f" {note}" if full else "*", style=f"italic {v['warning']}")
-            up_text = (Text(NO_VALUE, style="dim") if up is None else
-                       Text(f"{up:4.2f}×", style="bold " + (v["success"] if up >= 1.25 else
-                                                           v["error"] if up < 0.9 else "")))
+            t.add_column("recipe", no_wrap=True, width=6, overflow="ellipsis")
+        for heading, w in numbers:
+            t.add_column(heading, justify="right", no_wrap=True, width=w)
+        said: list[Text] = []
+        for n, (r, up, impossible) in rows:
+            note = notes(r)
+            odd = bool(mark(r))
+            mode = Text(r.mode, style="dim" if odd else "")
+            if note:  # the words if they fit, else a star (the notes below say why)
+                words = " " + " ".join(note)
+                fits = full and len(r.mode) + len(words) <= mode_w
+                mode.append(words if fits else "*", style=f"italic {v['warning']}")
+            mode.truncate(mode_w, overflow="ellipsis")
+            if r.baseline and up is not None:  # the sequential run the shop timed by itself
+                up_text = Text("baseline" if full else "base", style="dim")
+            elif up is None:
+                up_text = Text(NO_VALUE, style="dim")
+            elif impossible:
+                up_text = Text(f"{up:4.2f}!", style=f"bold {v['warning']}")
+                said.append(Text(f"#{n} {su.why_impossible(up, r.recipe, r.baristas, self.cores)}",
+                                 style=v["warning"]))
+            else:
+                up_text = Text(f"{up:4.2f}×", style="bold " + (v["success"] if up >= 1.25 else
+                                                              v["error"] if up < 0.9 else ""))
+            if r.noisy:
+                said.append(Text(f"#{n} noisy: other programs used {r.other_cpu_cores:.2f} cores",
+                                 style=v["warning"]))
+            par = f"{r.parallelism:4.2f}" if r.wall_s >= su.MIN_WALL_S else NO_VALUE
             cells: list = [str(n), mode, r.recipe, str(r.baristas)] if full else [mode]
             cells.append(f"{r.wall_s:6.2f}")
             if full:
                 cells.append(f"{r.cpu_s:6.2f}")
-            cells += [f"{r.parallelism:4.2f}", up_text]
-            t.add_row(*cells, style="dim" if note else "")
-        return Group(t, Text(""), self._chart(rows, width, full))
+            cells += [par, up_text]
+            t.add_row(*cells, style="dim" if odd else "")
+        parts: list = [t]
+        if said and full:
+            parts.append(Text("\n").join(said[-2:]))  # the latest notes; older ones scroll away
+        if chart or len(rows) * 2 + 4 + notes_h <= height:
+            parts += [Text(""), self._chart(rows, width, full)]
+        return Group(*parts)
 
     def _chart(self, rows, width: int, full: bool) -> Text:
-        """Wall time of each run as a bar: shorter is faster."""
-        label_w = 14 if full else 3
-        bar_w = max(4, width - label_w - 9)
-        top = max(r.wall_s for _, (r, _) in rows)
+        """Wall time of each run as a bar: shorter is faster (unfinished runs: hatched)."""
+        label_w = 20 if full else 3
+        # KiB of RSS per barista (derived, core.observe.memory), where runs measured it.
+        memory = full and any(r.rss_per_barista_kib is not None for _, (r, _, _) in rows)
+        bar_w = max(4, width - label_w - 9 - (MEMORY_W if memory else 0))
+        top = max(r.wall_s for _, (r, _, _) in rows)
         v = self.app.theme_variables
-        chart = Text("wall time, shorter is faster\n", style="bold")
-        for n, (r, _) in rows:
-            label = f"{n:>2} {r.mode:<10}" if full else f"{n:>2}"
-            chart.append(label.ljust(label_w), style="dim")
-            chart.append(hbar(r.wall_s, top, bar_w), style="dim" if mark(r) else v["primary"])
-            chart.append(f" {r.wall_s:6.2f}s\n")
+        chart = Text("wall time, shorter is faster" + (" · memory per barista" if memory else "")
+                     + "\n", style="bold")
+        for n, (r, _, _) in rows:
+            label = f"{n:>2} {r.mode:<10} {r.recipe}" if full else f"{n:>2}"
+            chart.append(label[:label_w - 1].ljust(label_w), style="dim")
+            odd = mark(r)
+            if odd:
+                bar = (UNFINISHED * round(r.wall_s / top * bar_w) + f" {odd}")[:bar_w].ljust(bar_w)
+            else:
+                bar = hbar(r.wall_s, top, bar_w)
+            chart.append(bar, style="dim" if odd else v["primary"])
+            chart.append(f" {r.wall_s:6.2f}s")
+            if memory:
+                kib = r.rss_per_barista_kib
+                chart.append(f" {NO_VALUE:>{MEMORY_W - 5}}    " if kib is None else
+                             f" {kib:>{MEMORY_W - 5},.1f} KiB", style="dim" if kib is None else "")
+            chart.append("\n")
         chart.rstrip()
         return chart

@@ -1,10 +1,13 @@
-"""The stopwatch: big digits for the batch in progress, then the verdict of the last run.
+"""The stopwatch: big digits for the batch in progress, then the verdict of that run.
 
     RunStarted.t0 --start()--> tick(clock()) 10x a second --> Digits (same width: no relayout)
-    RunFinished.result --finish()--> Digits = wall time; stats = wall, CPU, parallelism, start-up
+    RunFinished.result --finish()--> Digits = wall time; stats = wall, CPU, parallelism,
+        start-up (creating the workers + waiting to run), verdict, and the noise line
 
 Elapsed time is ``clock() - t0``: both read the system-wide monotonic clock
-(``time.perf_counter``), so the kitchen's t0 means the same thing here.
+(``time.perf_counter``), so the kitchen's t0 means the same thing here.  A new
+run clears the previous run's figures: a number on screen belongs to the run
+shown with it.
 """
 
 from __future__ import annotations
@@ -14,18 +17,57 @@ from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
 from chaishop.core import events as ev
+from chaishop.core.observe.noise import NOISY_CORES
+from chaishop.core.speedup import MIN_WALL_S
 
 # Always this many characters in the Digits, so an update never changes its width.
 DIGITS_FORMAT = "{:7.2f}"
+BASELINE = "baseline"  # how a run the shop started by itself is named
 
 
-def stats_text(r: ev.RunResult) -> str:
+def verdict(r: ev.RunResult) -> str:
+    return "stopped" if r.cancelled else "complete" if r.complete else "incomplete"
+
+
+def stats_text(r: ev.RunResult, narrow: bool = False) -> str:
     # A failed barista shows on its pane (and in "3/4 orders"); here the run's verdict.
-    verdict = "stopped" if r.cancelled else "complete" if r.complete else "incomplete"
-    # Short lines (<= 30 characters) so the narrow layout needs no other wording.
-    return (f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s\n"
-            f"parallelism {r.parallelism:.2f}× · {r.orders_done}/{r.orders} orders\n"
-            f"start-up {r.startup_s:.3f} s · {verdict}")
+    # Narrow (a 38-column side): three lines of at most 34 characters, no room for memory.
+    par = f"{r.parallelism:.2f}×" if r.wall_s >= MIN_WALL_S else "–"
+    startup = "hand-out" if r.mode == "dask" else "start-up"  # dask: warm workers get tasks
+    head = (f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s\n"
+            f"parallelism {par} · {r.orders_done}/{r.orders} orders\n")
+    end = verdict(r) + (f" · {BASELINE}" if r.baseline else "")
+    if narrow:
+        return head + f"{startup} {r.startup_s:.3f} s · {end}"
+    if r.create_s is None:
+        return head + f"{startup} {r.startup_s:.3f} s · {end}" + memory_text(r)
+    # Start-up in its two parts: creating the workers, then waiting for them to run.
+    return (head + f"start-up {r.startup_s:.3f} s: create {r.create_s:.3f} "
+            f"+ wait to run {r.wait_to_run_s:.3f}\n"
+            + end + (" for the speed-ups" if r.baseline else "") + memory_text(r))
+
+
+def memory_text(r: ev.RunResult) -> str:
+    """Peak memory of the kitchen and its children, per barista (derived), OS threads."""
+    if r.peak_rss_mib is None or r.rss_per_barista_kib is None:
+        return ""
+    return (f"\nRSS {r.peak_rss_mib:,.0f} MiB · {r.rss_per_barista_kib:,.1f} KiB each\n"
+            f"OS threads {r.os_threads_peak or 0:,} at peak")
+
+
+def noise_text(r: ev.RunResult, narrow: bool = False) -> str:
+    if r.other_cpu_cores is None:
+        return ""
+    if r.noisy:
+        return (f"noisy: others used {r.other_cpu_cores:.2f} cores" if narrow else
+                f"noisy: other programs used {r.other_cpu_cores:.2f} cores")
+    return (f"quiet: others used {r.other_cpu_cores:.2f} cores" if narrow else
+            f"quiet: other programs used {r.other_cpu_cores:.2f} cores (< {NOISY_CORES:g})")
+
+
+def cluster_caption(c: ev.ClusterReady) -> str:
+    how = "started" if c.started_here else "joined"
+    return f"cluster {how} in {c.first_start_s:.1f} s, apart"
 
 
 class StopwatchPanel(Vertical):
@@ -34,25 +76,38 @@ class StopwatchPanel(Vertical):
         self.digits = Digits(DIGITS_FORMAT.format(0), id="stopwatch-digits")
         self.caption = Static("", id="stopwatch-caption", markup=False)
         self.stats = Static("no run yet: press t, p, a or s", id="stopwatch-stats", markup=False)
+        self.noise = Static("", id="stopwatch-noise", markup=False)
         self.border_title = "Stopwatch"
         self.t0: float | None = None
         self.spec: ev.RunSpec | None = None
         self.served = 0
         self._shown_caption = ""
         self.has_result = False
+        self.narrow = False
+        self.cluster: ev.ClusterReady | None = None  # the dask mode's warm cluster
 
     def compose(self) -> ComposeResult:
         yield self.digits
         yield self.caption
         yield self.stats
+        yield self.noise
 
     def waiting(self, text: str) -> None:
         self._set_caption(text)
 
+    def clear(self, text: str = "") -> None:
+        """Forget the shown run's figures (a new run is coming)."""
+        self.stats.update(text, layout=False)
+        self.noise.update("", layout=False)
+        self.noise.set_class(False, "-noisy")
+        self.digits.update(DIGITS_FORMAT.format(0))
+
     def start(self, spec: ev.RunSpec, t0: float, now: float) -> None:
         self.spec, self.t0, self.served = spec, t0, 0
-        if not self.has_result:
-            self.stats.update("", layout=False)
+        self.border_title = f"Stopwatch · {BASELINE} run" if spec.baseline else "Stopwatch"
+        what = (f"{BASELINE}: sequential, timed for the speed-ups" if spec.baseline else
+                f"{spec.mode} · {spec.recipe} · crew {spec.baristas}")
+        self.clear(what)
         self.add_class("-running")
         self.tick(now)
 
@@ -68,12 +123,16 @@ class StopwatchPanel(Vertical):
         s = self.spec
         self._set_caption(f"brewing… {self.served}/{s.orders} orders served")
 
-    def finish(self, r: ev.RunResult) -> None:
+    def finish(self, r: ev.RunResult, extra: str = "") -> None:
+        """``extra``: one more short line (the till's lock cost, the haul's moving data)."""
         self.t0 = None
         self.remove_class("-running")
         self.digits.update(DIGITS_FORMAT.format(r.wall_s))
-        self._set_caption(f"{r.mode} · {r.recipe} · crew {r.baristas}")
-        self.stats.update(stats_text(r), layout=False)
+        self._set_caption(cluster_caption(self.cluster) if r.mode == "dask" and self.cluster
+                          else f"{r.mode} · {r.recipe} · crew {r.baristas}")
+        self.stats.update(stats_text(r, self.narrow) + (f"\n{extra}" if extra else ""))
+        self.noise.update(noise_text(r, self.narrow), layout=False)
+        self.noise.set_class(r.noisy, "-noisy")
         self.has_result = True
 
     def _set_caption(self, text: str) -> None:

@@ -1,12 +1,16 @@
-"""The timeline: after a run, one strip per barista across the run's time.
+"""The timeline: one strip per barista, the share of a core it really got, live.
 
-    ShopApp keeps the shown run's Events (bounded) --RunFinished-->
-        TimelineView.show(events, t0, t1) --core.timeline.build--> Timeline
-        render() --core.timeline.render(cells)--> "█░ " strips at this width
+    ShopApp: the shown run's Events (bounded) + the front of house's LaneSampler
+        --show(events, t0, t1, samples, method)--> core.timeline.build --> Timeline
+        render() --core.timeline.cells(n)--> per cell a block as high as the share of
+        a core the barista got, on a background that says what it did with the rest:
+        waiting for the GIL, for a core (the machine is busy), for I/O, or idle
+    a rush hour (no events, summaries): show_crew(samples, ...) --core.summary.aggregate-->
+        one lane per state: how many baristas were waiting, brewing, done, failed
 
-Built once per run; drawn at whatever width the widget has (a resize only
-re-renders the strips).  Hidden until the first run ends, and on short
-terminals (the app sets Screen.-short; see shop.tcss).
+Redrawn a few times a second while a run is on, and once more when it ends;
+drawn at whatever width the widget has (a resize only re-renders the strips).
+Hidden until the first run starts, and on short terminals (Screen.-short).
 """
 
 from __future__ import annotations
@@ -17,63 +21,130 @@ from rich.text import Text
 from textual.widget import Widget
 
 from chaishop.core import events as ev
+from chaishop.core import summary as sm
 from chaishop.core import timeline as tl
 
 # Lanes drawn at most: a projector's side column has room for this many;
 # a bigger crew gets a "+N more" line instead of squeezing the scoreboard out.
 MAX_LANES = 8
 LABEL_W = 4  # "B16 "
+SHARE_W = 5  # " 0.50": the lane's mean share of a core while it held orders
+# How each method is named under the strips (what measured it, how often).
+METHOD_EVENTS = "each barista's CPU clock, every 50 ms"
+METHOD_SAMPLER = "schedstat, read from the front of house every 50 ms"
 
 
 class TimelineView(Widget):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.timeline: tl.Timeline | None = None
+        self.crew: tuple | None = None  # a rush hour's (samples, t0, t1, crew size)
         self.partial = False
+        self.live = False
+        self.method = METHOD_EVENTS
         self.border_title = "Timeline"
         self.add_class("-empty")
 
     def show(self, events: Iterable[ev.Event], t0: float, t1: float, partial: bool = False,
-             title: str = "") -> None:
-        self.timeline = tl.build(events, t0, t1)
-        self.partial = partial
+             title: str = "", samples: dict | None = None, method: str = "",
+             live: bool = False) -> None:
+        self.timeline = tl.build(events, t0, t1, samples=samples)
+        self.crew = None
+        self.partial, self.live = partial, live
+        self.method = method or METHOD_EVENTS
         self.border_title = f"Timeline · {title}" if title else "Timeline"
+        self.border_subtitle = "live" if live else ""
         self.remove_class("-empty")
         lanes = min(MAX_LANES, len(self.timeline.lanes))
         more = 1 if len(self.timeline.lanes) > MAX_LANES else 0
-        self.styles.height = max(1, lanes) + more + 2 + 2  # the axis, the legend, the border
+        height = max(1, lanes) + more + 3 + 2  # the axis, the legend, the method, the border
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
         self.refresh()
 
+    def show_crew(self, samples: list[tuple[float, tuple[int, ...]]], t0: float, t1: float,
+                  crew: int, title: str = "") -> None:
+        """A crew too big for a lane each: a lane per state, bars for how many."""
+        self.crew, self.timeline = (samples, t0, t1, crew), None
+        self.partial, self.live = False, False
+        self.border_title = f"Timeline · {title} · whole crew" if title else "Timeline"
+        self.border_subtitle = ""
+        self.remove_class("-empty")
+        self.styles.height = len(sm.TIMELINE_STATES) + 1 + 2
+        self.refresh()
+
+    def _render_crew(self) -> Text:
+        samples, t0, t1, crew = self.crew
+        width = self.content_size.width or 40
+        label_w = 8
+        v = self.app.theme_variables
+        colours = {sm.WAITING: v["warning"], sm.BREWING: v["accent"], sm.DONE: v["success"],
+                   sm.FAILED: v["error"]}
+        lanes = sm.aggregate(samples, t0, t1, crew, max(1, width - label_w))
+        lines = [Text.assemble((f"{sm.STATE_NAMES[s]:<{label_w}}", "bold"), (bars, colours[s]))
+                 for s, bars in lanes.items()]
+        end = f"{t1 - t0:.2f} s"
+        lines.append(Text.assemble((" " * label_w + "0 s", "dim"),
+                                   " " * max(0, width - label_w - 3 - len(end)), (end, "dim")))
+        return Text("\n").join(lines)
+
+    def clear(self) -> None:
+        self.timeline, self.crew = None, None
+        self.border_title, self.border_subtitle = "Timeline", ""
+        self.refresh()
+
+    def _colours(self) -> dict[str, str]:
+        v = self.app.theme_variables
+        return {tl.ON_CORE: v["accent"], tl.GIL_WAIT: v["error"], tl.CORE_WAIT: v["secondary"],
+                tl.IO_WAIT: v["primary"], tl.IDLE: ""}
+
+    def _lane(self, b: int, cells: list[tl.Cell], colours: dict[str, str]) -> Text:
+        line = Text(f"B{b:<{LABEL_W - 2}} ", style="bold")
+        on_core = colours[tl.ON_CORE]
+        for c in cells:
+            glyph = c.glyph
+            back = colours.get(c.rest, "") if c.rest in (tl.GIL_WAIT, tl.CORE_WAIT) else ""
+            if glyph == tl.SHARE_GLYPHS[-1] or (c.share is None and glyph == tl.GLYPHS[tl.BREWING]):
+                line.append(" ", style=f"on {on_core}")  # a full core: a solid cell in any font
+            elif glyph in tl.SHARE_GLYPHS:
+                line.append(glyph, style=f"{on_core} on {back}" if back else on_core)
+            elif glyph == tl.REST_GLYPHS[tl.IO_WAIT]:
+                line.append(glyph, style=colours[tl.IO_WAIT])
+            else:  # off a core all cell long: the background says why
+                line.append(" " if not back else "·", style=f"on {back}" if back else "")
+        share = tl.mean_share(self.timeline, b)
+        line.append(f" {share:4.2f}" if share is not None else " " * SHARE_W, style="bold")
+        return line
+
     def render(self) -> Text:
+        if self.crew is not None:
+            return self._render_crew()
         t = self.timeline
         if t is None:
             return Text("")
         width = self.content_size.width or 40
-        cells = max(1, width - LABEL_W)
-        v = self.app.theme_variables
-        colours = {tl.BREWING: v["accent"], tl.WAITING: v["primary"], tl.IDLE: ""}
+        n = max(1, width - LABEL_W - SHARE_W)
+        colours = self._colours()
         lines: list[Text] = []
-        strips = tl.render(t, cells) if t.lanes else {}
-        brewing = tl.GLYPHS[tl.BREWING]
-        for b, strip in list(strips.items())[:MAX_LANES]:
-            line = Text(f"B{b:<{LABEL_W - 2}} ", style="bold")
-            # █ is drawn as a coloured cell (like the CPU meter's bars): solid in any font;
-            # ░ keeps its shape, so brewing and waiting differ without colour too.
-            for ch in strip:
-                line.append(" " if ch == brewing else ch,
-                            style=f"on {colours[tl.BREWING]}" if ch == brewing else colours[tl.BREWING])
-            lines.append(line)
-        if len(strips) > MAX_LANES:
-            lines.append(Text(f"… {len(strips) - MAX_LANES} more baristas", style="dim"))
-        if not strips:
+        lanes = tl.cells(t, n) if t.lanes else {}
+        for b, cells in list(lanes.items())[:MAX_LANES]:
+            lines.append(self._lane(b, cells, colours))
+        if len(lanes) > MAX_LANES:
+            lines.append(Text(f"… {len(lanes) - MAX_LANES} more baristas", style="dim"))
+        if not lanes:
             lines.append(Text("no barista events in this run", style="dim"))
         end = f"{t.duration:.2f} s"
-        lines.append(Text.assemble((" " * LABEL_W + "0 s", "dim"), " " * max(0, cells - 3 - len(end)),
-                                   (end, "dim")))
-        legend = Text.assemble((" ", f"on {colours[tl.BREWING]}"), " brewing  ",
-                               (tl.GLYPHS[tl.WAITING], colours[tl.BREWING]), " waiting  ",
-                               ("blank", "dim"), " idle")
+        lines.append(Text.assemble((" " * LABEL_W + "0 s", "dim"),
+                                   " " * max(0, n - 4 - len(end)), (end, "dim"),
+                                   (" share".rjust(SHARE_W + 1), "dim")))
+        wide = width >= 46
+        legend = Text.assemble(("▂▄█", colours[tl.ON_CORE]),
+                               " share of a core  waits: " if wide else " core share ",
+                               (" ", f"on {colours[tl.GIL_WAIT]}"), " GIL ",
+                               (" ", f"on {colours[tl.CORE_WAIT]}"), " core ",
+                               ("░", colours[tl.IO_WAIT]), " I/O")
         if self.partial:
-            legend.append("  (first events only)", style=f"bold {v['warning']}")
+            legend.append("  (first events only)", style=f"bold {self.app.theme_variables['warning']}")
         lines.append(legend)
+        lines.append(Text(f"by {self.method}", style="italic dim"))
         return Text("\n").join(lines)

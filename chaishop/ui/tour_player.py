@@ -1,9 +1,11 @@
 """Plays the demo tour (chaishop.tour) in the running shop, hands-free.
 
-    for each TourStep:  set mode/recipe/crew/orders ──▶ caption ──▶ app.start_run()
+    for each TourStep:  set mode/recipe/crew/orders ──▶ caption_for(machine) ──▶ app.start_run()
                         ──▶ wait until the app has the run's RunFinished (app.results grows)
-                        ──▶ pause PAUSE_S / speed
-    then:               FINALE caption, scoreboard on screen ──▶ SVG (if asked) ──▶ exit(0)
+                        ──▶ caption + what the run measured ──▶ pause PAUSE_S / speed
+    then:               finale (fastest crew per recipe, measured), scoreboard on screen
+                        ──▶ SVG (if asked) ──▶ exit(0)
+                        (an SVG that cannot be saved: exit(1), run_app prints why)
 
 Runs as a worker of the app (ShopApp starts it when ShopConfig.tour is set), so
 keys keep working: q quits mid-tour.  Every run is a real kitchen run.
@@ -13,16 +15,20 @@ from __future__ import annotations
 
 import asyncio
 
-from chaishop.tour import FINALE, PAUSE_S, TourStep
+from chaishop.recordings.markers import mark
+from chaishop.tour import PAUSE_S, TourStep, caption_for, finale, measured
 from chaishop.ui.export import save_svg
+from chaishop.ui.scoreboard import speedups
 
-POLL_S = 0.05  # how often the player looks for the kitchen's verdict (the app drains at 40 ms)
+POLL_S = 0.05  # how often the player looks for the kitchen's verdict (the app drains every 100 ms)
 
 
 async def _until(predicate, app) -> bool:
-    """Wait for ``predicate()``; False if the kitchen died meanwhile."""
+    """Wait for ``predicate()``; False if the kitchen died meanwhile (or lost the run)."""
     while not predicate():
-        if app.kitchen_gone:
+        if app.kitchen_gone or app.lost_reason:
+            app.caption.show("Tour stopped", f"{app.lost_reason or 'the kitchen stopped'}: "
+                             "press space to run again, q to quit")
             return False
         await asyncio.sleep(POLL_S)
     return True
@@ -34,21 +40,31 @@ async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
         return
     for n, step in enumerate(steps, 1):
         app.mode, app.recipe, app.crew = step.mode, step.recipe, step.baristas
+        app.lock, app.share = step.lock, step.share
         cfg.orders = step.orders
-        app.caption.show(f"Tour {n}/{len(steps)} · {step.mode} · {step.recipe} · "
-                         f"{step.baristas} barista{'s' * (step.baristas > 1)}", step.caption)
+        title = (f"Tour {n}/{len(steps)} · {step.mode} · {step.recipe} · "
+                 f"{step.baristas} barista{'s' * (step.baristas > 1)}")
+        app.caption.show(title, caption_for(step, app.machine))
+        mark(title)  # a marker in the recording, if one is being made
         before = len(app.results)
         app.start_run()
         if not await _until(lambda: len(app.results) > before, app):
             return
+        app.caption.show(title, measured(step, app.machine, app.results[-1],
+                                         speedups(app.results)[-1]))
         await asyncio.sleep(PAUSE_S / speed)
-    app.caption.show("Tour done · the scoreboard", FINALE)
+    app.caption.show("Tour done · the scoreboard", finale(app.results, speedups(app.results)))
+    mark("Tour done · the scoreboard")
     app.screen.add_class("-finale")  # the scoreboard gets the side column's room
     await asyncio.sleep(max(PAUSE_S / speed, 0.2))  # let the finale paint before the SVG
     if cfg.screenshot:
         try:
             app.notify(f"saved {save_svg(app, cfg.screenshot)}", title="Screenshot")
         except OSError as exc:
-            app.notify(f"could not save a screenshot: {exc}", severity="error")
+            app.exit_message = f"could not save a screenshot: {exc}"  # printed after the app
+            app.notify(app.exit_message, severity="error")
+            if cfg.exit_after_tour:
+                app.exit(return_code=1)  # headless callers (CI) must see it failed
+                return
     if cfg.exit_after_tour:
         app.exit(0)

@@ -1,8 +1,14 @@
-"""Key-press-to-effect latency and idle CPU of the real ``chaishop``, in a real terminal.
+"""First frame, key-press-to-effect latency and idle CPU of the real ``chaishop``, in a real terminal.
 
-    python tests/perf/ui_latency.py [--presses 20] [--idle-seconds 10]
+    python tests/perf/ui_latency.py [--first-frames 3] [--presses 20] [--idle-seconds 10]
+                                    [--src DIR]   (run the chaishop in DIR, e.g. an older checkout)
+    python tests/perf/ui_latency.py --rush [--mode threads]   # 5,000 baristas waiting
 
-Runs ``chaishop`` in a private tmux server (160x45) with CHAISHOP_LATENCY_LOG
+First frame: ``chaishop`` is started in a fresh tmux window (160x45) of a private
+tmux server, and ``tmux capture-pane`` is polled until the shop is drawn (the
+baristas' grid and the stopwatch); launch to drawn, each run quit with q.
+
+Then it runs ``chaishop`` in that tmux server with CHAISHOP_LATENCY_LOG
 set, lets it start a 4-barista threads brew (CPU-bound, in the kitchen
 process), then presses ``?`` through tmux send-keys (opening and closing the
 explain screen) and reads, for each press, when the app handled the key and
@@ -11,7 +17,12 @@ with time.perf_counter(), one system-wide monotonic clock, so
 ``painted - sent`` is the latency a person sees (tmux's own delivery included).
 A second check polls ``tmux capture-pane`` until the explain screen is visible.
 Then it stops the run, waits, and measures the app's CPU with psutil over an
-idle stretch.  Goals: key effect within 100 ms while brewing; idle CPU < 3 %.
+idle stretch.  Goals (issue 14): first frame <= 0.5 s (median), key effect p90 <= 100 ms
+while brewing, idle CPU <= 2 % of a core.  The machine's load average is printed:
+figures taken while other programs run are noisy; compare runs made side by side.
+``--rush``: the same presses during a rush hour instead (5,000 asyncio tasks,
+or ``--mode threads``, on 5,000 thirty-second orders: the grid and summarised
+stream); goal 150 ms (issue 11).
 """
 
 from __future__ import annotations
@@ -28,9 +39,11 @@ from pathlib import Path
 
 import psutil
 
-SOCKET = "chaishop-perf"  # a private tmux server: never touches the user's sessions
+SOCKET = f"chaishop-perf-{os.getpid()}"  # a private tmux server: never touches anyone else's
 CHAISHOP = str(Path(sys.executable).with_name("chaishop"))
-GOAL_MS, IDLE_GOAL_PCT = 100.0, 3.0
+GOAL_MS, IDLE_GOAL_PCT, FIRST_FRAME_GOAL_S = 100.0, 2.0, 0.5
+RUSH_GOAL_MS = 150.0
+DRAWN = ("Baristas ·", "Stopwatch")  # both on screen: the shop is drawn
 
 
 def tmux(*args: str) -> str:
@@ -51,13 +64,38 @@ def wait_for(predicate, timeout: float, step: float = 0.01) -> bool:
     return False
 
 
-def app_process() -> psutil.Process:
-    pane_pid = int(tmux("list-panes", "-t", "perf", "-F", "#{pane_pid}").split()[0])
+def app_process(target: str = "perf") -> psutil.Process:
+    pane_pid = int(tmux("list-panes", "-t", target, "-F", "#{pane_pid}").split()[0])
     root = psutil.Process(pane_pid)
     for p in [root, *root.children(recursive=True)]:
-        if any(part.endswith("bin/chaishop") for part in p.cmdline()):
+        cmd = p.cmdline()
+        if any(part.endswith("bin/chaishop") for part in cmd) or cmd[1:3] == ["-m", "chaishop"]:
             return p
     raise RuntimeError("chaishop is not running in the tmux pane")
+
+
+def first_frames(runs: int, chaishop: str, tmp: Path) -> list[float]:
+    """Seconds from launching chaishop in a fresh tmux window to the shop drawn."""
+    out = []
+    for i in range(runs):
+        name = f"ff{i}"
+        t0 = time.perf_counter()
+        tmux("new-window", "-d", "-t", "perf", "-n", name,
+             f"{chaishop} --mode threads --recipe orders --screenshot-dir {tmp}")
+        target = f"perf:{name}"
+        drawn = wait_for(lambda: all(s in tmux("capture-pane", "-p", "-t", target) for s in DRAWN),
+                         30, 0.005)
+        out.append(time.perf_counter() - t0 if drawn else float("inf"))
+        time.sleep(1.0)  # let it settle (the kitchen calibrates) before quitting
+        try:
+            app = app_process(target)
+        except (RuntimeError, subprocess.CalledProcessError, psutil.Error):
+            app = None
+        tmux("send-keys", "-t", target, "q")
+        if app is not None:
+            wait_for(lambda: not app.is_running() or app.status() == psutil.STATUS_ZOMBIE, 10, 0.05)
+        time.sleep(0.5)
+    return out
 
 
 def log_entries(path: Path) -> list[tuple[str, str, float]]:
@@ -72,14 +110,34 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presses", type=int, default=20)
     ap.add_argument("--idle-seconds", type=float, default=10.0)
+    ap.add_argument("--first-frames", type=int, default=3, metavar="N",
+                    help="launches timed to the first frame (0: skip)")
+    ap.add_argument("--src", type=Path, default=None, metavar="DIR",
+                    help="run the chaishop source tree in DIR (PYTHONPATH) instead of the installed one")
+    ap.add_argument("--rush", action="store_true", help="5,000 baristas on waiting orders")
+    ap.add_argument("--mode", default="asyncio", help="with --rush: asyncio or threads")
+    ap.add_argument("--baristas", type=int, default=5000, help="with --rush")
     opts = ap.parse_args()
+    global GOAL_MS
     tmp = Path(tempfile.mkdtemp(prefix="chaishop-perf-"))
     log = tmp / "latency.log"
-    cmd = (f"CHAISHOP_LATENCY_LOG={log} {CHAISHOP} --mode threads --recipe brew --baristas 4 "
-           f"--order-seconds 4 --screenshot-dir {tmp}")
+    chaishop = (f"PYTHONPATH={opts.src.resolve()} {sys.executable} -m chaishop" if opts.src
+                else CHAISHOP)
+    if opts.rush:
+        GOAL_MS = RUSH_GOAL_MS
+        what = f"{opts.baristas} {opts.mode} baristas wait on 30-second orders"
+        cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --mode {opts.mode} --recipe orders "
+               f"--baristas {opts.baristas} --orders {opts.baristas} --order-seconds 30 "
+               f"--screenshot-dir {tmp}")
+    else:
+        what = "4 threads brew"
+        cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --mode threads --recipe brew --baristas 4 "
+               f"--order-seconds 4 --screenshot-dir {tmp}")
     subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
-    tmux("new-session", "-d", "-s", "perf", "-x", "160", "-y", "45", cmd)
+    tmux("new-session", "-d", "-s", "perf", "-x", "160", "-y", "45", "sleep 3600")
     try:
+        frames = first_frames(opts.first_frames, chaishop, tmp)
+        tmux("respawn-pane", "-k", "-t", "perf:0", cmd)
         if not wait_for(lambda: "brewing…" in screen(), 30, 0.1):
             print("the run did not start:\n" + screen())
             return 1
@@ -119,7 +177,13 @@ def main() -> int:
         return (f"  {name:<32} median {statistics.median(ms):6.1f} ms   "
                 f"p90 {ms[int(0.9 * (len(ms) - 1))]:6.1f} ms   max {ms[-1]:6.1f} ms")
 
-    print(f"chaishop UI latency: {opts.presses} presses of '?' while 4 threads brew in the kitchen "
+    print(f"chaishop{f' from {opts.src}' if opts.src else ''}, Python {sys.version.split()[0]}")
+    if frames:
+        first = statistics.median(frames)
+        print(f"  first frame (launch to shop drawn), {len(frames)} runs: "
+              f"{', '.join(f'{f:.2f}' for f in frames)} s; median {first:.2f} s "
+              f"(goal <= {FIRST_FRAME_GOAL_S} s: {'met' if first <= FIRST_FRAME_GOAL_S else 'MISSED'})")
+    print(f"UI latency: {opts.presses} presses of '?' while {what} in the kitchen "
           f"(kitchen side {kitchen_busy:.0f} % CPU; still brewing at the end: {still_brewing})")
     print(f"  machine: {psutil.cpu_count()} logical CPUs, load average "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -128,12 +192,11 @@ def main() -> int:
     print(row("  of which: open explain", opened))
     print(row("  of which: close (whole shop redrawn)", closed))
     print(row("send-keys -> visible (capture-pane)", seen))
-    worst = max(painted)
-    print(f"  goal: effect within {GOAL_MS:.0f} ms: "
-          f"{'met' if statistics.median(painted) < GOAL_MS else 'MISSED'} at the median, "
-          f"{'met' if worst < GOAL_MS else 'missed'} at the max ({worst:.0f} ms)")
+    p90 = sorted(painted)[int(0.9 * (len(painted) - 1))]
+    print(f"  goal: screen refreshed within {GOAL_MS:.0f} ms at the p90: "
+          f"{'met' if p90 <= GOAL_MS else 'MISSED'} ({p90:.0f} ms; max {max(painted):.0f} ms)")
     print(f"  idle CPU of the app over {opts.idle_seconds:.0f} s: {idle:.2f} % of a core "
-          f"(goal < {IDLE_GOAL_PCT:.0f} %: {'met' if idle < IDLE_GOAL_PCT else 'MISSED'})")
+          f"(goal <= {IDLE_GOAL_PCT:.0f} %: {'met' if idle <= IDLE_GOAL_PCT else 'MISSED'})")
     print(f"  app exited on q: {exited}")
     return 0
 

@@ -13,15 +13,10 @@ import signal
 import pytest
 
 from chaishop.core.recipes import SPILL
-from chaishop.ui.app import ShopApp, ShopConfig
-from chaishop.ui.scripted import until
+from testkit import make_app, until
 
 SIZE = (160, 45)
 KITCHEN_SIZE = 4_000_000  # the kitchen fixture's order size (tests/conftest.py)
-
-
-def app_for(kitchen, **kw) -> ShopApp:
-    return ShopApp(ShopConfig(size=KITCHEN_SIZE, order_s=0.05, autostart=False, **kw), kitchen)
 
 
 async def finish(pilot, start) -> object:
@@ -54,7 +49,7 @@ async def next_run_works(pilot) -> None:
 
 @pytest.mark.parametrize("mode", ["threads", "processes", "asyncio"])
 async def test_an_order_that_raises(kitchen, mode):
-    app = app_for(kitchen, mode=mode, recipe=SPILL)
+    app = make_app(kitchen, mode=mode, recipe=SPILL)
     async with app.run_test(size=SIZE) as pilot:
         result = await finish(pilot, app.start_run)
         assert_one_failed(app, result, "Spilled")
@@ -64,7 +59,7 @@ async def test_an_order_that_raises(kitchen, mode):
 
 
 async def test_a_barista_process_killed_from_outside(kitchen):
-    app = app_for(kitchen, mode="processes", orders=6)
+    app = make_app(kitchen, mode="processes", orders=6)
     app.config.size = 40_000_000
     async with app.run_test(size=SIZE) as pilot:
         before = len(app.results)
@@ -79,7 +74,7 @@ async def test_a_barista_process_killed_from_outside(kitchen):
 
 
 async def test_an_order_past_its_timeout(kitchen):
-    app = app_for(kitchen, mode="threads", order_timeout=0.3, orders=3)
+    app = make_app(kitchen, mode="threads", order_timeout=0.3, orders=3)
     app.config.size = 400_000_000  # far longer than 0.3 s
     async with app.run_test(size=SIZE) as pilot:
         result = await finish(pilot, app.start_run)

@@ -8,15 +8,18 @@ processes run (loosely: the two are far apart, ~1.0 vs ~0.02, measured).
 from __future__ import annotations
 
 import multiprocessing.resource_tracker
+import statistics
 import time
 
 import pytest
 
 from chaishop.core import events as ev
+from chaishop.core import machine
 from chaishop.core.crews import interpreters_available
 from chaishop.core.gil import GilReading
 from chaishop.core.kitchen import Kitchen
-from chaishop.ui.scripted import scripted_app, scripted_runs, until
+from scripted import scripted_app, scripted_runs
+from testkit import until
 
 SIZE = (160, 45)
 
@@ -34,7 +37,11 @@ async def test_gauge_and_timeline_after_a_scripted_run():
         assert app.timeline.timeline is not None and set(app.timeline.timeline.lanes) == {1, 2}
         assert not app.timeline.has_class("-empty") and app.timeline.region.height > 0
         rendered = app.timeline.render().plain
-        assert "B1" in rendered and "B2" in rendered and "brewing" in rendered
+        assert "B1" in rendered and "B2" in rendered and "share of a core" in rendered
+        # Two GIL-bound threads: each lane is drawn at about half a core, and says so.
+        lanes = [line for line in rendered.splitlines() if line.startswith("B")]
+        assert all(line.count("▄") > 20 and "█" not in line for line in lanes), lanes
+        assert all(line.rstrip().endswith(("0.47", "0.48", "0.49")) for line in lanes), lanes
         assert app.timeline.timeline.busy_s(1, "brewing") > 0
 
 
@@ -52,7 +59,7 @@ async def test_a_small_terminal_keeps_the_scoreboard_over_timeline_and_gauge():
         assert big.timeline.region.height > 0 and big.gil.region.height > 0
 
 
-def _readings(kitchen: Kitchen, spec: ev.RunSpec, timeout: float = 20.0) -> list[GilReading]:
+def _readings(kitchen: Kitchen, spec: ev.RunSpec, timeout: float = 180.0) -> list[GilReading]:
     kitchen.run(spec)
     got, finished, deadline = [], False, time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,8 +84,20 @@ def test_threads_contend_for_the_gil_processes_do_not():
     brewing_threads = [r.contention for r in threads[:-1]]
     brewing_processes = [r.contention for r in processes[:-1]] or [processes[-1].contention]
     assert brewing_threads, f"no reading while threads brewed: {threads}"
-    assert max(brewing_threads) > max(brewing_processes) + 0.2, (threads, processes)
-    assert threads[-1].contention < 0.5  # idle afterwards
+    split = all(r.split for r in threads + processes)
+    # What each build should show, however busy the machine: the gauge counts only the
+    # part of the probe's lateness that was not spent waiting for a core (Linux), so
+    # other programs cannot make processes look contended, nor hide the threads' queue.
+    if machine.gil_enabled():
+        # GIL on: two brewing threads make the probe wait for the GIL most of the time.
+        assert max(brewing_threads) >= 0.5, (threads, processes)
+        if split:  # processes never hold this interpreter's GIL
+            assert statistics.median(brewing_processes) < 0.3, processes
+        else:  # lateness includes waiting for a core: only the ordering is sure
+            assert max(brewing_threads) > statistics.median(brewing_processes), (threads, processes)
+    elif split:
+        # GIL off (3.13t/3.14t): no GIL to wait for; what is left is the OS scheduler's.
+        assert statistics.median(brewing_threads) < 0.3, threads
 
 
 @pytest.mark.skipif(interpreters_available()[0], reason="interpreters are available here")

@@ -7,24 +7,16 @@ checked is the whole path: key -> kitchen -> events -> panes, stopwatch, scorebo
 from __future__ import annotations
 
 import multiprocessing.resource_tracker
-from pathlib import Path
 
 import pytest
 
 from chaishop.core.kitchen import Kitchen
 from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.ui.explain import ExplainScreen
-from chaishop.ui.scripted import until
+from testkit import TINY_WAIT_S, make_app, until
 
-TINY_SIZE = KITCHEN_SIZE = 200_000  # about 10 ms of brewing per order
-TINY_WAIT_S = 0.05
+KITCHEN_SIZE = 200_000  # about 10 ms of brewing per order (the kitchen fixture)
 SIZE = (160, 45)
-
-
-def make_app(kitchen, tmp_path: Path | None = None, **kw) -> ShopApp:
-    cfg = ShopConfig(size=TINY_SIZE, order_s=TINY_WAIT_S, autostart=False,
-                     screenshot_dir=str(tmp_path or "screenshots"), **kw)
-    return ShopApp(cfg, kitchen)
 
 
 async def run_key(pilot, key: str):
@@ -78,20 +70,20 @@ async def test_speedup_against_sequential_and_space_runs_again(kitchen):
 async def test_crew_keys_change_panes(kitchen):
     app = make_app(kitchen, mode="threads", baristas=2)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("plus", "plus")
-        assert app.crew == 4 and app.pane_count == 4
-        assert sum(p.display for p in app.panes) == 4
+        await pilot.press("plus", "plus")  # 2 -> 4 -> 8: the crew steps
+        assert app.crew == 8 and app.pane_count == 8
+        assert sum(p.display for p in app.panes) == 8
         await pilot.press("minus")
-        assert app.crew == 3 and sum(p.display for p in app.panes) == 3
+        assert app.crew == 4 and sum(p.display for p in app.panes) == 4
         r = await run_key(pilot, "space")
-        assert r.baristas == 3 and r.orders == 6
+        assert r.baristas == 4 and r.orders == 8
         for _ in range(5):
             await pilot.press("minus")
         assert app.crew == 1
 
 
 async def test_escape_cancels_a_run(kitchen):
-    app = ShopApp(ShopConfig(size=TINY_SIZE * 50, order_s=TINY_WAIT_S, autostart=False,
+    app = ShopApp(ShopConfig(size=KITCHEN_SIZE * 50, order_s=TINY_WAIT_S, autostart=False,
                              orders=40), kitchen)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
@@ -126,7 +118,7 @@ async def test_shift_s_saves_svg(kitchen, tmp_path):
 
 
 async def test_knock_out_shows_the_kitchens_note(kitchen):
-    app = ShopApp(ShopConfig(size=TINY_SIZE * 50, order_s=TINY_WAIT_S, autostart=False,
+    app = ShopApp(ShopConfig(size=KITCHEN_SIZE * 50, order_s=TINY_WAIT_S, autostart=False,
                              orders=40), kitchen)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
@@ -152,7 +144,7 @@ async def test_autostart_when_the_kitchen_is_ready(kitchen):
 @pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c"])
 async def test_quit_keys_exit_and_close_the_kitchen(key):
     multiprocessing.resource_tracker.ensure_running()
-    k = Kitchen(size=TINY_SIZE).start()
+    k = Kitchen(size=KITCHEN_SIZE).start()
     app = make_app(k)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chaishop.core import events as ev
 from chaishop.ui.scoreboard import hbar, speedups
-from chaishop.ui.scripted import scripted_app, scripted_runs
+from scripted import scripted_app, scripted_runs
 
 
 def result(mode, wall, cancelled=False, orders=4, recipe="brew", run=1):
@@ -68,7 +68,7 @@ async def test_failed_barista_is_marked_while_others_finish():
 async def test_single_core_machine_is_said_clearly():
     from dataclasses import replace
 
-    from chaishop.ui.scripted import MACHINE
+    from scripted import MACHINE
     app = scripted_app()
     app.fixed_machine = app.machine = replace(MACHINE, cores=1)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -5,7 +5,7 @@ Update the baselines with ``pytest tests/ui --snapshot-update`` and look at them
 
 from __future__ import annotations
 
-from chaishop.ui.scripted import scripted_app, scripted_runs
+from scripted import scripted_app, scripted_runs
 
 SIZE = (160, 45)
 
@@ -39,3 +39,18 @@ def test_small_terminal(snap_compare):
     async def before(pilot):
         await scripted_runs(pilot, "stp", "processes")
     assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_till_lost_then_locked(snap_compare):
+    """Threads lose cups on the shared till; l puts a lock around each update: 0 lost,
+    and the stopwatch says what the lock cost."""
+    async def before(pilot):
+        await scripted_runs(pilot, "trl", "threads")
+    assert snap_compare(scripted_app(), terminal_size=SIZE, run_before=before)
+
+
+def test_haul_copied_then_shared(snap_compare):
+    """Processes spend most of a haul moving data (▒ on the timeline); x shares memory."""
+    async def before(pilot):
+        await scripted_runs(pilot, "phx", "processes")
+    assert snap_compare(scripted_app(), terminal_size=SIZE, run_before=before)

@@ -19,7 +19,7 @@ import queue
 import threading
 import time
 from abc import ABC, abstractmethod
-from typing import ClassVar, Iterator, Sequence
+from typing import Callable, ClassVar, Iterator, Sequence
 
 from chaishop.core import events as ev
 from chaishop.core.recipes import Order
@@ -46,6 +46,9 @@ class Crew(ABC):
     # True when baristas use their own processes, whose CPU time the engine
     # process does not see: the stopwatch adds what each barista reports.
     out_of_process: ClassVar[bool] = False
+    # What the baristas share for the till recipe (a till.Shared, set by
+    # lessons.prepare before start); each crew hands it to its baristas.
+    shared: object | None = None
 
     def __init__(self, baristas: int, timeout_s: float | None = None):
         if baristas < 1:
@@ -58,10 +61,24 @@ class Crew(ABC):
         self._started = False
         self._ended: set[int] = set()  # baristas that sent a terminal event
         self._busy_since: dict[int, float] = {}  # barista -> when it took its order
+        # barista -> when its worker was created (start() returned): start-up's first part
+        self.launched: dict[int, float] = {}
+        self._names: dict[int, str] = {}  # barista -> who it said it is (its STARTED event)
+        # Called now and then by a start that takes long (thousands of threads), so the
+        # run's observers (MemoryWatch.tick: peak RSS and OS threads) see it happen.
+        self.heartbeat: Callable[[], None] = lambda: None
 
     @property
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def prepare(self) -> list[object]:
+        """Get warm resources ready before the stopwatch starts (a Dask cluster).
+
+        Returns messages for the consumers (``ev.ClusterReady``); most crews
+        need nothing.  What this takes is never counted in a run's times.
+        """
+        return []
 
     def start(self, orders: Sequence[Order]) -> None:
         if self._started:
@@ -91,7 +108,9 @@ class Crew(ABC):
     def _track(self, e: ev.Event) -> Iterator[ev.Event]:
         if e.barista in self._ended:
             return  # a late word from a barista already declared failed
-        if e.kind == ev.TAKEN:
+        if e.kind == ev.STARTED:
+            self._names[e.barista] = e.who
+        elif e.kind == ev.TAKEN:
             self._busy_since[e.barista] = time.perf_counter()
         elif e.kind == ev.DONE:
             self._busy_since.pop(e.barista, None)
@@ -145,7 +164,7 @@ class Crew(ABC):
         """Stop every barista (by force if need be) and release resources."""
 
     def _who(self, barista: int) -> str:
-        return f"Barista-{barista}"
+        return self._names.get(barista, f"Barista-{barista}")
 
     def _abandon(self, barista: int) -> None:
         """Give up on a hung barista (a process is killed; a thread can only be left)."""
@@ -167,14 +186,11 @@ class InProcessCrew(Crew):
         super().__init__(baristas, timeout_s)
         self._events: queue.SimpleQueue[ev.Event] = queue.SimpleQueue()
         self._progress: collections.deque[ev.Event] = collections.deque()
-        self._names: dict[int, str] = {}
 
     def _emit(self, e: ev.Event) -> None:
         if e.kind == ev.PROGRESS:
             self._progress.append(e)  # thread-safe, and wakes nobody
             return
-        if e.kind == ev.STARTED:
-            self._names[e.barista] = e.who
         self._events.put(e)
 
     def _next_events(self, timeout: float) -> list[ev.Event]:
@@ -190,6 +206,3 @@ class InProcessCrew(Crew):
         # Two channels: put each barista's events back in the order they happened.
         got.sort(key=lambda e: e.t)
         return got
-
-    def _who(self, barista: int) -> str:
-        return self._names.get(barista, super()._who(barista))

@@ -1,22 +1,21 @@
 """Process baristas: one OS process each, with its own interpreter and GIL.
 
-    engine                                   barista process (x N)
-    ------                                   ---------------------
+    engine (RemoteCrew)                      barista process (x N)
+    -------------------                      ---------------------
     counter (deque of orders)  <--NEXT----   serve(): asks for an order
                                 --Order-->   brews / waits in chunks
     events() <--Event---------------------   reports started/taken/progress/done
              --CANCEL-->                     polled between chunks
-    sentinel (process exit) ----------------> a barista that dies silently fails
+    sentinel (process exit) ----Gone-------> a barista that dies silently fails
 
 One duplex pipe per barista: no shared locks or semaphores, so nothing for
 multiprocessing's resource tracker to track, and a dead barista is seen at once
-through its process sentinel.  The counter hands out the next order on request:
-a shared queue with the engine as its clerk.
+through its process sentinel.  The protocol is RemoteCrew's; this module is
+only the transport (pipes, processes, signals).
 """
 
 from __future__ import annotations
 
-import collections
 import multiprocessing.connection
 import os
 import signal
@@ -25,15 +24,14 @@ import time
 from chaishop.core import events as ev
 from chaishop.core import mp
 from chaishop.core.barista import Cancelled, Control, serve
-from chaishop.core.crews.base import JOIN_S, join_all, Crew
+from chaishop.core.crews.base import JOIN_S, join_all
+from chaishop.core.crews.protocol import CANCEL, NEXT
+from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
 from chaishop.core.recipes import Order
-
-NEXT = "next"  # barista -> engine: give me the next order
-CANCEL = "cancel"  # engine -> barista: stop at your next chunk
 
 
 def barista_process(barista: int, conn: multiprocessing.connection.Connection,
-                    timeout_s: float | None) -> None:
+                    timeout_s: float | None, shared=None) -> None:
     """Entry point of a barista process."""
     mp.child_init()
     name = multiprocessing.current_process().name
@@ -55,41 +53,40 @@ def barista_process(barista: int, conn: multiprocessing.connection.Connection,
 
     try:
         serve(barista, f"{name} · pid {os.getpid()}", next_order, conn.send,
-              Control(check_cancelled, timeout_s=timeout_s), time.process_time)
+              Control(check_cancelled, timeout_s=timeout_s), time.process_time, shared)
     except (BrokenPipeError, EOFError, OSError):
         pass  # the engine is gone: nobody to report to
     finally:
         conn.close()
 
 
-def _exit_reason(code: int | None) -> str:
-    if code is None:
-        return "vanished"
-    if code < 0:
+def _exit_reason(p: multiprocessing.process.BaseProcess) -> str:
+    code = p.exitcode
+    if code == 255 and (how := mp.forkserver_gone()):
+        # Not this barista's code: the forkserver that reports it is gone, and the
+        # barista may still be brewing, cut off.  End it.
         try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"process exited with code {code}"
+            os.kill(p.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        return f"the forkserver died ({how}): this barista was cut off"
+    return "process " + mp.exit_reason(code) if code is not None and code >= 0 else mp.exit_reason(code)
 
 
-class ProcessCrew(Crew):
+class ProcessCrew(RemoteCrew):
     mode = "processes"
     out_of_process = True
 
-    def _start(self, orders: list[Order]) -> None:
+    def _launch(self) -> None:
         ctx = mp.context()
-        self._counter = collections.deque(orders)
         self._procs: dict[int, multiprocessing.process.BaseProcess] = {}
         self._conns: dict[int, multiprocessing.connection.Connection] = {}
-        self._names: dict[int, str] = {}
-        self._cancel_sent = False
-        self._killed: set[int] = set()
         for b in range(1, self.baristas + 1):
             ours, theirs = ctx.Pipe(duplex=True)
-            p = ctx.Process(target=barista_process, args=(b, theirs, self.timeout_s),
+            p = ctx.Process(target=barista_process, args=(b, theirs, self.timeout_s, self.shared),
                             name=f"Barista-{b}", daemon=True)
             p.start()
+            self.launched[b] = time.perf_counter()
             theirs.close()
             self._procs[b] = p
             self._conns[b] = ours
@@ -100,52 +97,41 @@ class ProcessCrew(Crew):
         except (BrokenPipeError, OSError):
             pass  # that barista is gone; its sentinel will tell
 
-    def _next_events(self, timeout: float) -> list[ev.Event]:
-        if self.cancelled and not self._cancel_sent:
-            self._cancel_sent = True
-            for b in self.working():
-                self._send(b, CANCEL)
-        for b in self._knocked - self._ended - self._killed:
-            self._kill(b)
+    def _send_order(self, barista: int, order: Order | None) -> None:
+        self._send(barista, order)
+
+    def _send_cancel(self, barista: int) -> None:
+        self._send(barista, CANCEL)
+
+    def _receive(self, timeout: float) -> list[Incoming]:
         live = {b: c for b, c in self._conns.items() if b not in self._ended}
         by_handle = {c: b for b, c in live.items()}
         by_sentinel = {self._procs[b].sentinel: b for b in live}
         ready = multiprocessing.connection.wait(list(by_handle) + list(by_sentinel), timeout)
-        got: list[ev.Event] = []
+        got: list[Incoming] = []
         for b in sorted(by_handle[r] for r in ready if r in by_handle):
             got.extend(self._drain(b))
         for b in sorted(by_sentinel[r] for r in ready if r in by_sentinel):
             got.extend(self._drain(b))
-            if not any(e.barista == b and e.kind in ev.TERMINAL_KINDS for e in got):
-                p = self._procs[b]
-                p.join(JOIN_S)
-                got.append(ev.Event(ev.FAILED, b, self._names.get(b, p.name),
-                                    detail=_exit_reason(p.exitcode)))
+            p = self._procs[b]
+            p.join(JOIN_S)
+            got.append((b, Gone(_exit_reason(p))))
         return got
 
-    def _drain(self, barista: int) -> list[ev.Event]:
+    def _drain(self, barista: int) -> list[Incoming]:
         conn = self._conns[barista]
-        got: list[ev.Event] = []
+        got: list[Incoming] = []
         try:
             while conn.poll():
                 msg = conn.recv()
-                if msg == NEXT:
-                    order = None if self.cancelled or not self._counter else self._counter.popleft()
-                    self._send(barista, order)
-                elif isinstance(msg, ev.Event):
-                    if msg.kind == ev.STARTED:
-                        self._names[barista] = msg.who
-                    got.append(msg)
+                if msg == NEXT or isinstance(msg, ev.Event):
+                    got.append((barista, msg))
         except (EOFError, OSError):
             pass  # closed: the sentinel tells why
         return got
 
-    def _who(self, barista: int) -> str:
-        return self._names.get(barista, super()._who(barista))
-
-    def _kill(self, barista: int) -> None:
+    def _knock(self, barista: int) -> None:
         """SIGKILL one barista process: the OS frees whatever it held."""
-        self._killed.add(barista)
         try:
             self._procs[barista].kill()
         except (ProcessLookupError, ValueError):
@@ -153,12 +139,12 @@ class ProcessCrew(Crew):
 
     def _abandon(self, barista: int) -> None:
         super()._abandon(barista)
-        self._kill(barista)
+        self._knock(barista)
 
     def _wait(self, timeout: float | None) -> bool:
         return join_all(list(self._procs.values()), timeout)
 
-    def _shutdown(self) -> None:
+    def _stop_all(self) -> None:
         """Ask nicely, then terminate, then kill; always join and close the pipes."""
         for b in self._procs:
             self._send(b, CANCEL)

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 from chaishop.core.barista import Control, serve_async
-from chaishop.core.crews.base import JOIN_S, InProcessCrew
+from chaishop.core.crews.base import JOIN_S
+from chaishop.core.crews.threads import QuietInRushHour
+from chaishop.core.observe.loop_lag import LoopLagProbe
 from chaishop.core.recipes import Order
+from chaishop.core.rush import checkin_s
 
 
-class TaskCrew(InProcessCrew):
+class TaskCrew(QuietInRushHour):
     mode = "asyncio"
 
     def __init__(self, baristas: int, timeout_s: float | None = None):
@@ -25,6 +29,7 @@ class TaskCrew(InProcessCrew):
         # Set once the loop runs; cancel() may come before that.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task] = []
+        self.lag = LoopLagProbe()  # how late the loop runs a 50 ms callback (the kitchen reads it)
 
     def _start(self, orders: list[Order]) -> None:
         self._thread = threading.Thread(target=asyncio.run, args=(self._main(orders),),
@@ -33,6 +38,7 @@ class TaskCrew(InProcessCrew):
 
     async def _main(self, orders: list[Order]) -> None:
         self._loop = asyncio.get_running_loop()
+        self.lag.attach(self._loop)
         counter: asyncio.Queue[Order] = asyncio.Queue()
         for order in orders:
             counter.put_nowait(order)
@@ -44,13 +50,17 @@ class TaskCrew(InProcessCrew):
             return None if counter.empty() else counter.get_nowait()
 
         tid = threading.get_native_id()
+        every = checkin_s(self.baristas)
         for b in range(1, self.baristas + 1):
             name = f"Barista-{b}"
-            control = Control(self._cancel.is_set, lambda b=b: b in self._knocked, self.timeout_s)
+            control = Control(self._cancel.is_set, lambda b=b: b in self._knocked, self.timeout_s,
+                              every)
             who = f"task {name} · loop thread {tid}"
             self._tasks.append(asyncio.create_task(
-                serve_async(b, who, next_order, self._emit, control), name=name))
+                serve_async(b, who, next_order, self._emit, control, self.shared), name=name))
+            self.launched[b] = time.perf_counter()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.lag.detach()
 
     def cancel(self) -> None:
         super().cancel()

@@ -1,0 +1,243 @@
+"""Beyond the rule of thumb: the till and haul recipes, glued into a run.
+
+    shop.Run.execute
+        watch.start()
+        lesson = prepare(spec, crew, orders)   the mode's shared till (crew.shared), or
+                                               shared memory filled once (inside the wall)
+        crew.start(lesson.orders)
+        for e in crew.events(): lesson.observe(e)   cups rung, till readings, moving data
+        result = lesson.settle(watch.stop(...))     counted, lost, transfer_s; then close()
+
+What is shared depends on the mode, never on the recipe (``till_sharing``): in-process crews
+share Python objects; processes share only what is put in shared memory (``--share``);
+subinterpreters and any other mode share nothing here, and each barista counts on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from chaishop.core import events as ev
+from chaishop.core import haul, till
+from chaishop.core.recipes import HAUL, TILL
+
+RECIPES = (TILL, HAUL)
+IN_PROCESS = ("sequential", "threads", "asyncio")  # baristas share the engine's objects
+ASYNC_MODES = ("asyncio",)
+SHARED_MEMORY_MODES = ("processes",)  # where --share puts the till or the payload in shared memory
+
+# A till order rings for this share of --order-seconds (alone, unlocked): a lock costs
+# 2-6x per cup (measured: threads 1.5 s vs 0.22 s for 2 M cups under contention), so a
+# locked run still ends within seconds on a projector.
+TILL_ORDER_SHARE = 0.25
+
+OBJECT, VALUE, OWN = "one Python object", "multiprocessing.Value", "a till each"
+
+
+def till_sharing(mode: str, share: bool) -> str:
+    """How this mode's baristas share the till: OBJECT, VALUE or OWN (nothing shared)."""
+    if mode in IN_PROCESS:
+        return OBJECT
+    if mode in SHARED_MEMORY_MODES and share:
+        return VALUE
+    return OWN
+
+
+def lock_name(mode: str, share: bool) -> str:
+    kind = till_sharing(mode, share)
+    if kind == OBJECT:
+        return "asyncio.Lock" if mode in ASYNC_MODES else "threading.Lock"
+    return "Value.get_lock()" if kind == VALUE else "no lock: nothing is shared"
+
+
+def haul_moves(mode: str, share: bool) -> str:
+    """What crosses to the barista with each order, in words."""
+    if mode in IN_PROCESS:
+        return "nothing moves: every barista reads the same list in this process"
+    if mode in SHARED_MEMORY_MODES and share:
+        return "only a name: the data sits in shared memory, filled once"
+    return "the whole list, copied (serialised, sent, deserialised) with each order"
+
+
+def order_size(recipe: str, mode: str, brew_size: int, order_s: float, ring: str = till.SPLIT) -> int:
+    """An order's size in the recipe's own unit when none was given."""
+    if recipe == TILL:
+        return till.calibrate(order_s * TILL_ORDER_SHARE, mode in ASYNC_MODES, ring)
+    if recipe == HAUL:  # shorter orders (demo --speed) carry proportionally less
+        return max(haul.MIN_INTS, int(haul.DEFAULT_INTS * min(1.0, order_s)))
+    return brew_size
+
+
+class Lesson:
+    """One run's till or haul bookkeeping (a no-op for every other recipe)."""
+
+    def __init__(self, spec: ev.RunSpec, orders: list):
+        self.spec = spec
+        self.orders = orders
+        self.active = spec.recipe in RECIPES
+        self.shared: till.Shared | None = None
+        self.filled: haul.Filled | None = None
+        self.cups: dict[int, int] = {}
+        self.readings: dict[int, int] = {}  # barista -> its till's latest reading
+        self.transfer: dict[int, float] = {}
+        self.taken_t: dict[int, float] = {}
+        self.moving: list[tuple[float, float]] = []  # (start, end) of each move
+
+    def observe(self, e: ev.Event) -> None:
+        if not self.active:
+            return
+        if e.cups is not None:
+            self.cups[e.barista] = e.cups
+        if e.till is not None:
+            self.readings[e.barista] = e.till
+        if e.transfer_s is not None:
+            self.transfer[e.barista] = e.transfer_s
+        if e.kind == ev.TAKEN:
+            self.taken_t[e.barista] = e.t
+        elif e.kind == ev.PROGRESS and e.phase == ev.MOVING and e.barista in self.taken_t:
+            self.moving.append((self.taken_t.pop(e.barista), e.t))
+
+    def settle(self, result: ev.RunResult) -> ev.RunResult:
+        if not self.active:
+            return result
+        s = self.spec
+        fields: dict = {"lock": s.lock, "share": s.share}
+        if s.recipe == TILL:
+            rung = sum(self.cups.values())
+            kind = till_sharing(s.mode, s.share)
+            if kind == OWN:  # each till is exact; the owner sees none of them
+                counted = sum(self.readings.values())
+            else:
+                counted = till.reading(self.shared.till)
+            fields |= {"cups_rung": rung, "cups_counted": counted,
+                       "cups_lost": max(0, rung - counted), "till": kind}
+        else:
+            spans = list(self.moving)
+            if self.filled is not None:
+                spans.append((self.filled.t0, self.filled.t1))
+            fields |= {"transfer_s": union_s(spans),
+                       "barista_transfer_s": {b: self.transfer.get(b, 0.0)
+                                              for b in range(1, result.baristas + 1)}}
+        return dataclasses.replace(result, **fields)
+
+    def close(self) -> None:
+        if self.filled is not None:
+            self.filled.close()
+
+
+def union_s(spans: list[tuple[float, float]]) -> float:
+    """Seconds covered by at least one span (moves of two baristas may overlap)."""
+    total, end = 0.0, float("-inf")
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson:
+    """Give the crew what its mode shares; called inside the stopwatch's window."""
+    lesson = Lesson(spec, orders)
+    if spec.recipe == TILL:
+        kind = till_sharing(spec.mode, spec.share)
+        if kind == OBJECT:
+            lock = None
+            if spec.lock:
+                if spec.mode in ASYNC_MODES:
+                    import asyncio
+
+                    lock = asyncio.Lock()
+                else:
+                    import threading
+
+                    lock = threading.Lock()
+            lesson.shared = till.Shared(till.Till(), lock, spec.ring)
+        elif kind == VALUE:
+            from chaishop.core import mp
+
+            value = mp.context().Value("q", 0)
+            lesson.shared = till.Shared(value, value.get_lock() if spec.lock else None, spec.ring)
+        else:
+            lesson.shared = till.Shared(None, None, spec.ring)
+        crew.shared = lesson.shared
+    elif spec.recipe == HAUL and spec.share and spec.mode in SHARED_MEMORY_MODES and orders:
+        lesson.filled = haul.Filled(orders[0].payload)
+        lesson.orders = [dataclasses.replace(o, payload=lesson.filled.handle) for o in orders]
+    return lesson
+
+
+# -- chaishop bench: the figures a till or haul run adds to its row --------------------
+
+def bench_extra(results: list[ev.RunResult]) -> dict:
+    """One run's figures (the run with the median wall time, so they belong together)."""
+    first = results[0]
+    if first.recipe not in RECIPES:
+        return {}
+    r = sorted(results, key=lambda x: x.wall_s)[(len(results) - 1) // 2]
+    if r.recipe == TILL:
+        return {"cups_rung": r.cups_rung, "cups_counted": r.cups_counted, "cups_lost": r.cups_lost,
+                "till": r.till, "lock": r.lock, "share": r.share}
+    return {"transfer_s": round(r.transfer_s or 0.0, 4),
+            "transfer_share": round((r.transfer_s or 0.0) / r.wall_s, 3) if r.wall_s else 0.0,
+            "barista_transfer_s": {b: round(s, 4) for b, s in r.barista_transfer_s.items()},
+            "share": r.share}
+
+
+def bench_keys(recipe: str) -> tuple[str, ...]:
+    """Extra CSV columns."""
+    if recipe == TILL:
+        return ("cups_rung", "cups_counted", "cups_lost", "till", "lock")
+    if recipe == HAUL:
+        return ("transfer_s", "transfer_share", "share")
+    return ()
+
+
+def bench_headers(recipe: str) -> list[str]:
+    if recipe == TILL:
+        return ["cups rung", "counted", "lost", "till"]
+    if recipe == HAUL:
+        return ["moving s", "moving %"]
+    return []
+
+
+def bench_cells(extra: dict, recipe: str) -> list[str]:
+    """The extra cells of one row under the report's (first row's) recipe; '-' where absent."""
+    blank = ["-"] * len(bench_headers(recipe))
+    if recipe == TILL and "cups_rung" in extra:
+        rung, lost = extra["cups_rung"] or 0, extra["cups_lost"] or 0
+        pct = f" ({100 * lost / rung:.0f} %)" if rung else ""
+        return [f"{rung:,}", f"{extra['cups_counted']:,}", f"{lost:,}{pct}", extra["till"]]
+    if recipe == HAUL and "transfer_s" in extra:
+        return [f"{extra['transfer_s']:.3f}", f"{100 * extra['transfer_share']:.0f} %"]
+    return blank
+
+
+def bench_work(rows) -> str:
+    """The title's description of the orders, for these recipes ('' for the others)."""
+    r = rows[0]
+    if r.recipe == TILL:
+        sizes = sorted({row.size for row in rows})
+        cups = " or ".join(f"{s:,}" for s in sizes)
+        lock = "with the mode's lock" if r.extra.get("lock") else "no lock"
+        return f"{r.orders} orders of {cups} cups each (calibrated per mode) · {lock}"
+    if r.recipe == HAUL:
+        how = "shared memory for processes" if r.extra.get("share") else "copied to processes"
+        return f"{r.orders} orders, each carrying {r.size:,} ints · {how}"
+    return ""
+
+
+def bench_notes(rows) -> list[str]:
+    r = rows[0]
+    if r.recipe == TILL:
+        notes = ["", "lost = cups rung but not counted: two baristas read the same count and both "
+                 "wrote it back plus one."]
+        if any(row.extra.get("till") == OWN for row in rows):
+            notes.append("'a till each': nothing shared, so nothing lost; the owner sees none "
+                         "of those cups (--share gives processes a multiprocessing.Value).")
+        return notes
+    if r.recipe == HAUL:
+        return ["", "moving = wall seconds during which an order's data was being serialised, "
+                "sent or deserialised (or shared memory filled); 0 where nothing crosses."]
+    return []

@@ -1,0 +1,141 @@
+"""The rush-hour summary: a crew's state at a steady rate instead of every event.
+
+    barista Events (tens of thousands a second) --Summariser.add()--> state per barista
+        every SUMMARY_EVERY_S, and once at the end --> CrewSummary --> the UI's grid
+
+A pane per barista cannot show 5,000 logs, and forwarding every event of
+5,000 baristas would cost the kitchen and the UI more than the baristas do.
+Past ``rush.SUMMARISE_ABOVE`` baristas the kitchen keeps each barista's
+state here (one byte each) and sends a summary ten times a second: every
+barista's state, the orders served, who clocked in, and why baristas failed
+(grouped by reason).  It only ever reports what the events said.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from typing import Callable
+
+from chaishop.core import events as ev
+
+# A summary ten times a second: the UI redraws at that rate anyway.
+SUMMARY_EVERY_S = 0.1
+# Distinct failure reasons carried in a summary (most common first); the
+# counts always cover every failed barista.
+MAX_REASONS = 5
+
+# A barista's state, one byte each in CrewSummary.states.
+STARTING, IDLE, WAITING, BREWING, DONE, FAILED = range(6)
+STATE_NAMES = ("starting", "idle", "waiting", "brewing", "done", "failed")
+
+# What a barista does first after taking an order, until its first progress
+# report says otherwise: the first step of the recipe.
+_FIRST_STEP = {"orders": WAITING, "mixed": WAITING}
+
+
+@dataclass(frozen=True)
+class CrewSummary:
+    """Where every barista of a big crew is, at time ``t``."""
+
+    run: int
+    t: float
+    states: bytes  # one byte per barista (1-based barista n is states[n - 1])
+    orders_done: int
+    clocked_in: int  # baristas that said they were ready
+    failures: tuple[tuple[str, int], ...] = ()  # (reason, how many), most common first
+    events: int = 0  # barista events summarised into this one
+    rss_mib: float | None = None  # the kitchen and its children now (core.observe.memory)
+    os_threads: int | None = None
+    final: bool = False  # the last summary of the run
+    counts: tuple[int, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", tuple(self.states.count(s) for s in range(len(STATE_NAMES))))
+
+    def count(self, state: int) -> int:
+        return self.counts[state]
+
+
+class Summariser:
+    """Turns one run's barista events into CrewSummary messages at a steady rate.
+
+    ``add`` takes each event and returns a summary when one is due (else None);
+    ``summary(final=True)`` gives the last one.  Pure: the caller sends them.
+    """
+
+    def __init__(self, spec: ev.RunSpec, clock: Callable[[], float] = ev.now,
+                 every_s: float = SUMMARY_EVERY_S):
+        self.spec = spec
+        self.clock = clock
+        self.every_s = every_s
+        self.states = bytearray(spec.baristas)  # all STARTING
+        self.orders_done = 0
+        self.clocked_in = 0
+        self.reasons: collections.Counter[str] = collections.Counter()
+        self.events = 0
+        self.last = clock()
+        self._first = _FIRST_STEP.get(spec.recipe, BREWING)
+
+    def add(self, e: ev.Event) -> CrewSummary | None:
+        i = e.barista - 1
+        if 0 <= i < len(self.states) and self.states[i] not in (DONE, FAILED):
+            self._apply(i, e)
+        self.events += 1
+        return self.summary() if self.clock() - self.last >= self.every_s else None
+
+    def _apply(self, i: int, e: ev.Event) -> None:
+        kind = e.kind
+        if kind == ev.PROGRESS:
+            self.states[i] = BREWING if e.phase == ev.BREWING else WAITING
+        elif kind == ev.TAKEN:
+            self.states[i] = self._first
+        elif kind == ev.DONE:
+            self.orders_done += 1
+            self.states[i] = IDLE
+        elif kind == ev.STARTED:
+            self.clocked_in += 1
+            self.states[i] = IDLE
+        elif kind == ev.FINISHED:
+            self.states[i] = DONE
+        elif kind == ev.FAILED:
+            self.states[i] = FAILED
+            self.reasons[e.detail or "failed"] += 1
+
+    def summary(self, final: bool = False, rss_mib: float | None = None,
+                os_threads: int | None = None) -> CrewSummary:
+        self.last = self.clock()
+        s = CrewSummary(self.spec.run, self.last, bytes(self.states), self.orders_done,
+                        self.clocked_in, tuple(self.reasons.most_common(MAX_REASONS)),
+                        self.events, rss_mib, os_threads, final)
+        self.events = 0
+        return s
+
+
+# Eighths of a character cell, for the rush-hour timeline's bars.
+BARS = " ▁▂▃▄▅▆▇█"
+# The states the rush-hour timeline draws, one lane each.
+TIMELINE_STATES = (WAITING, BREWING, DONE, FAILED)
+
+
+def aggregate(samples: list[tuple[float, tuple[int, ...]]], t0: float, t1: float, crew: int,
+              cells: int) -> dict[int, str]:
+    """The timeline of a big crew: per state, how many baristas were in it over time.
+
+    ``samples`` are (t, counts) from the run's summaries, in time order; each
+    cell shows the last sample at or before its end as a bar of ``BARS``
+    (full: the whole crew).  A lane per state in ``TIMELINE_STATES``.
+    """
+    cells = max(1, cells)
+    width = (t1 - t0) / cells if t1 > t0 else 0.0
+    lanes = {s: [] for s in TIMELINE_STATES}
+    i, current = 0, None
+    for c in range(cells):
+        end = t0 + (c + 1) * width
+        while i < len(samples) and samples[i][0] <= end:
+            current = samples[i][1]
+            i += 1
+        for s in TIMELINE_STATES:
+            share = current[s] / crew if current and crew else 0.0
+            lanes[s].append(BARS[round(share * (len(BARS) - 1))])
+    return {s: "".join(chars) for s, chars in lanes.items()}

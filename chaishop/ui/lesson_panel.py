@@ -1,0 +1,87 @@
+"""The lesson panel: the till's count or the haul's moving time, live, then why.
+
+    RunStarted.spec --start()--> shown for the till and haul recipes, hidden otherwise
+    Event (cups, till, transfer_s) --observe()--> latest per barista (state only)
+    10 Hz while a run is on --tick()--> one Static update if the line changed
+    RunFinished.result (+ earlier results) --finish()--> counts, why, the lock's or sharing's cost
+
+The words come from chaishop.core.lesson_notes (tested there); this widget only draws them.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from chaishop.core import events as ev
+from chaishop.core import lesson_notes as notes
+from chaishop.core import lessons
+from chaishop.core.recipes import HAUL, TILL
+
+
+class LessonPanel(Static):
+    def __init__(self, **kw) -> None:
+        super().__init__("", markup=False, **kw)
+        self.spec: ev.RunSpec | None = None
+        self.cups: dict[int, int] = {}
+        self.readings: dict[int, int] = {}
+        self.transfer: dict[int, float] = {}
+        self.gil_enabled = True
+        self._shown = ""
+        self.add_class("-off")  # a CSS class, not .display: the tour's finale hides it too
+
+    def start(self, spec: ev.RunSpec) -> None:
+        self.spec = spec
+        self.cups, self.readings, self.transfer = {}, {}, {}
+        self.set_class(spec.recipe not in lessons.RECIPES, "-off")
+        if self.has_class("-off"):
+            return
+        if spec.recipe == TILL:
+            how = lessons.till_sharing(spec.mode, spec.share)
+            lock = lessons.lock_name(spec.mode, spec.share) if spec.lock else "off"
+            self.border_title = f"Till · {spec.mode} · {how}"
+            self.border_subtitle = f"lock (l): {lock} · share (x): {'on' if spec.share else 'off'}"
+        else:
+            self.border_title = f"Haul · {spec.mode} · {spec.size:,} ints an order"
+            self.border_subtitle = f"share (x): {'on' if spec.share else 'off'}"
+        self.tick()
+
+    def observe(self, e: ev.Event) -> None:
+        if e.cups is not None:
+            self.cups[e.barista] = e.cups
+        if e.till is not None:
+            self.readings[e.barista] = e.till
+        if e.transfer_s is not None:
+            self.transfer[e.barista] = e.transfer_s
+
+    def _live(self) -> str:
+        s = self.spec
+        if s.recipe == TILL:
+            own = lessons.till_sharing(s.mode, s.share) == lessons.OWN
+            on_till = max(self.readings.values(), default=0)
+            return notes.till_live(s, sum(self.cups.values()), on_till, own)
+        return notes.haul_live(s, self.transfer)
+
+    def tick(self) -> None:
+        if self.spec is not None and not self.has_class("-off"):
+            self._set(self._live())
+
+    def finish(self, r: ev.RunResult, earlier: list[ev.RunResult]) -> None:
+        if r.recipe not in lessons.RECIPES or self.spec is None or r.run != self.spec.run:
+            return
+        if r.recipe == TILL and r.cups_rung is not None:
+            head = (f"rung {r.cups_rung:,} · counted {r.cups_counted:,} · lost {r.cups_lost:,} "
+                    f"({notes.pct(r.cups_lost, r.cups_rung)})")
+            why = notes.till_why(r, self.gil_enabled, self.spec.ring)
+        elif r.recipe == HAUL:
+            each = ", ".join(f"{s:.2f}" for _, s in sorted(r.barista_transfer_s.items()))
+            head = f"moving data {r.transfer_s or 0:.2f} s of {r.wall_s:.2f} s wall · per barista {each} s"
+            why = notes.haul_why(r)
+        else:
+            return
+        cost = notes.compared(r, earlier)
+        self._set("\n".join(x for x in (head, why, cost) if x))
+
+    def _set(self, text: str) -> None:
+        if text != self._shown:
+            self._shown = text
+            self.update(text)

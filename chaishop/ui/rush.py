@@ -1,0 +1,60 @@
+"""Rush hour in the front of house: a grid for big crews, crew-size steps, the ``r`` key.
+
+    show_crew(n)  n > rush.SUMMARISE_ABOVE: the panes give way to the CrewGrid
+    CrewSummary (from the kitchen, ~10 a second) --_on_summary--> CrewGrid.show,
+        stopwatch "served", samples for the whole-crew timeline (TimelineView.show_crew)
+    + / -  --menu.next_size()--> 1, 2, 4, 8, 16, 100, 1,000, 10,000, within the mode's cap
+    R      --action_rush()--> RUSH_CREW asyncio tasks (or threads, if threads are on)
+                              on RUSH_CREW one-second waiting orders
+"""
+
+from __future__ import annotations
+
+from chaishop.core import events as ev
+from chaishop.core.menu import RUSH_CREW
+from chaishop.core.rush import summarised
+from chaishop.core.summary import CrewSummary
+
+RUSH_MODES = ("asyncio", "threads")  # the modes a rush hour is about
+
+
+def uses_grid(mode: str, crew: int) -> bool:
+    return mode != "sequential" and summarised(crew)
+
+
+class RushMixin:
+    """ShopApp's rush-hour half (see the module docstring)."""
+
+    def show_crew(self, n: int) -> bool:
+        """Show the grid instead of the panes for a big crew; True if it did."""
+        big = uses_grid(self.mode, n)
+        self.grid.display = not big
+        self.crew_grid.display = big
+        if big:
+            self.crew_grid.reset(n, f"Crew · {n:,} baristas · {self.mode}")
+        return big
+
+    def _on_summary(self, m: CrewSummary) -> None:
+        if m.run != self.shown_run:
+            return
+        self.crew_grid.show(m)
+        self.stopwatch.served = m.orders_done
+        self.crew_samples.append((m.t, m.counts))
+
+    def _rush_finished(self, r: ev.RunResult) -> bool:
+        """After a rush hour the timeline draws the whole crew; True if it did."""
+        if not self.crew_samples:
+            return False
+        self.timeline.show_crew(self.crew_samples, self.run_t0, self.run_t0 + r.wall_s,
+                                r.baristas, title=f"{r.mode} · {r.recipe}")
+        return True
+
+    def action_rush(self) -> None:
+        self.latency.mark(self, "rush")
+        if self.running:
+            self.kitchen.cancel()
+        self.mode = self.mode if self.mode in RUSH_MODES else RUSH_MODES[0]
+        self.recipe, self.crew = "orders", RUSH_CREW
+        self.notify(f"rush hour: {RUSH_CREW:,} {self.mode} baristas, one waiting order each "
+                    "(t or a switches the crew, - makes it smaller)", timeout=4)
+        self.start_run()

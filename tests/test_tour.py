@@ -1,0 +1,69 @@
+"""The tour's words follow the interpreter and the cores it runs on, and its outcomes are measured.
+
+Plain functions of a machine and run results: no app, no kitchen (tests/test_demo.py plays
+the tour for real).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chaishop.core import events as ev
+from chaishop.core.machine import Machine
+from chaishop.tour import TOUR, caption_for, finale, measured
+
+GIL_ON = Machine(2, 2, "3.14.7", "CPython", True, False, "Linux x86_64")
+GIL_OFF = replace(GIL_ON, gil_enabled=False, free_threaded_build=True)
+ONE_CORE = replace(GIL_ON, cores=1, physical_cores=1)
+THREADS_BREW = next(s for s in TOUR if (s.mode, s.recipe) == ("threads", "brew"))
+PROCESSES_BREW = next(s for s in TOUR if (s.mode, s.recipe) == ("processes", "brew"))
+
+
+def result(mode: str, recipe: str, wall: float, cpu: float, complete: bool = True) -> ev.RunResult:
+    return ev.RunResult(mode, recipe, 2, 4, 1000, wall, cpu, 0.01, 4 if complete else 2,
+                        0, not complete)
+
+
+def test_threads_brewing_is_expected_to_take_turns_only_under_a_gil():
+    with_gil, without = caption_for(THREADS_BREW, GIL_ON), caption_for(THREADS_BREW, GIL_OFF)
+    assert "GIL" in with_gil and "one core" in with_gil and "no gain" in with_gil
+    assert "without a GIL" in without and "two cores" in without
+    assert "no gain" not in without and "one thread runs Python at a time" not in without
+    for step in TOUR:  # GIL off: no caption says threads take turns at brewing
+        assert "one thread runs Python at a time" not in caption_for(step, GIL_OFF)
+
+
+def test_one_core_says_nothing_brews_in_parallel():
+    for step in (THREADS_BREW, PROCESSES_BREW):
+        assert caption_for(step, ONE_CORE).startswith("This machine gives chaishop one core")
+    assert "one core" not in caption_for(PROCESSES_BREW, GIL_ON)
+
+
+def test_no_caption_states_an_outcome_before_the_run():
+    for step in TOUR:
+        for m in (GIL_ON, GIL_OFF):
+            text = caption_for(step, m)
+            assert "No faster" not in text and "roughly halves" not in text
+
+
+def test_after_the_run_the_caption_gives_what_was_measured():
+    text = measured(THREADS_BREW, GIL_OFF, result("threads", "brew", 2.0, 3.9), 1.87)
+    assert text.startswith(caption_for(THREADS_BREW, GIL_OFF))
+    assert "Measured: 1.87x the sequential speed, 1.95 cores busy" in text
+    unfinished = measured(THREADS_BREW, GIL_ON, result("threads", "brew", 2.0, 2.0, False), None)
+    assert "did not complete" in unfinished
+
+
+def test_finale_names_the_fastest_crew_per_recipe_as_measured():
+    runs = [result("sequential", "brew", 4.0, 4.0), result("threads", "brew", 2.1, 4.0),
+            result("processes", "brew", 2.3, 4.0), result("sequential", "orders", 4.0, 0.0),
+            result("threads", "orders", 1.0, 0.0), result("asyncio", "orders", 1.05, 0.0)]
+    ups = [1.0, 4.0 / 2.1, 4.0 / 2.3, 1.0, 4.0, 4.0 / 1.05]
+    text = finale(runs, ups)
+    assert "on brew, threads (1.90x)" in text and "on orders, threads (4.00x)" in text
+    assert "Processes win" not in text
+    assert finale([], []).endswith("No run finished to compare.")
+    # A machine too busy (or orders too short) for any crew to beat sequential says so.
+    slow = finale(runs[:3], [1.0, 0.36, 0.33])
+    assert "On brew, no crew beat sequential (best: threads, 0.36x)." in slow
+    assert "Fastest here on brew, threads" not in slow

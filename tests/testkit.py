@@ -1,0 +1,97 @@
+"""Helpers shared by the test files (fixtures live in the conftest.py beside them).
+
+    wait_until(predicate, timeout)          poll from a plain test or a thread
+    await until(pilot, predicate, ...)      pause a Textual pilot until the app gets there
+    make_app(kitchen, tmp_path, **config)   a ShopApp on that kitchen: tiny orders, no autostart
+    run_chaishop(*args) / start_chaishop    ``python -m chaishop ...``: run to the end / start
+    stop_group(proc)                        end a started command and every process group under it
+
+tests/ and tests/ui/ are on sys.path (pyproject.toml, [tool.pytest.ini_options] pythonpath),
+so test files import this as ``testkit`` and the scripted kitchen as ``scripted``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY_WAIT_S = 0.05  # the wait of one I/O order in UI tests
+
+
+def wait_until(predicate, timeout: float, step: float = 0.05) -> bool:
+    """Poll ``predicate()`` every ``step`` s for at most ``timeout`` s; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
+
+
+async def until(pilot, predicate, timeout: float = 20.0, step: float = 0.05) -> bool:
+    """Pause the pilot until ``predicate()`` is true (or fail after ``timeout`` s)."""
+    waited = 0.0
+    while not predicate():
+        if waited > timeout:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(step)
+        waited += step
+    return True
+
+
+def make_app(kitchen, tmp_path: Path | None = None, **config):
+    """A ShopApp on ``kitchen``; orders brew the kitchen's size (its fixture sets it)."""
+    from chaishop.ui.app import ShopApp, ShopConfig
+
+    config.setdefault("order_s", TINY_WAIT_S)
+    config.setdefault("autostart", False)
+    config.setdefault("screenshot_dir", str(tmp_path or "screenshots"))
+    return ShopApp(ShopConfig(**config), kitchen)
+
+
+def run_chaishop(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``python -m chaishop ARGS`` to the end, output captured, no terminal."""
+    return subprocess.run([sys.executable, "-m", "chaishop", *args], capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def start_chaishop(*args: str, **kw) -> subprocess.Popen:
+    """``python -m chaishop ARGS`` in a session of its own (stop it with stop_group)."""
+    return subprocess.Popen([sys.executable, "-m", "chaishop", *args], stdin=subprocess.DEVNULL,
+                            stdout=kw.pop("stdout", subprocess.PIPE),
+                            stderr=kw.pop("stderr", subprocess.PIPE), text=True,
+                            start_new_session=True, cwd=kw.pop("cwd", ROOT), **kw)
+
+
+def stop_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """Stop what a test started (in a session of its own), whatever happened.
+
+    SIGTERM to its process group first, so it can clean up (a recorder ends its
+    command, a server its apps); then SIGKILL that group and every process group
+    below it (a recorded command runs in a session of its own).
+    """
+    if proc.poll() is None:
+        try:
+            groups = {os.getpgid(p.pid) for p in psutil.Process(proc.pid).children(recursive=True)}
+        except (psutil.NoSuchProcess, ProcessLookupError):
+            groups = set()
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(grace)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+    else:
+        groups = set()
+    for pgid in groups | {proc.pid}:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    proc.wait()
