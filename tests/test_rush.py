@@ -68,7 +68,12 @@ def test_a_threads_rush_hour_counts_every_thread_it_started():
     seen: list[object] = []
     result = Run(ev.RunSpec("threads", "orders", n, n, 1, 1.5), seen.append, summarise=True).execute()
     assert result.complete and result.orders_done == n
-    assert result.os_threads_peak >= n
+    # All n at once only if starting them takes less than an order: in CI a starved run once
+    # took 27 s to start them (the first had long finished) and the peak read 791.  Half of
+    # them is far from the 2 this test is for, and holds whatever the machine's load.
+    assert result.os_threads_peak >= n // 2, (
+        f"peak {result.os_threads_peak} OS threads; wall {result.wall_s:.1f} s, start-up "
+        f"{result.startup_s:.1f} s, CPU {result.cpu_s:.1f} s, others {result.other_cpu_cores} cores")
     assert result.rss_per_barista_kib > 0
 
 
