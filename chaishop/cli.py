@@ -7,6 +7,7 @@ bad value exits with status 2 and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Sequence
 
@@ -251,9 +252,16 @@ def _size(args) -> int:
     return args.size or (calibrate_grind if args.recipe == GRIND else calibrate)(args.order_seconds)
 
 
+def _end_cleanly_on_signals() -> None:
+    """SIGTERM/SIGHUP end bench as ctrl+c does: crews close, multiprocessing's temp dir goes."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
+
+
 def cmd_bench(args) -> int:
     from chaishop.core import bench
 
+    _end_cleanly_on_signals()
     if args.orders is None:
         args.orders = 2 * args.baristas
     size = _size(args)

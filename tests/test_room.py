@@ -34,7 +34,7 @@ def test_a_brewing_visitor_is_counted_until_it_leaves():
         assert counted
         assert Room(owner=os.getpid(), me=busy.pid).others_brewing() == 0  # not counting itself
     finally:
-        busy.kill()
+        busy.terminate()  # SIGTERM: bench cleans up (SIGKILL would leave its temp folder)
         busy.wait()
     time.sleep(0.2)
     assert room.others_brewing() == 0

@@ -114,6 +114,11 @@ def short_tmp():
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _tree(path) -> list[str]:
+    return [os.path.relpath(os.path.join(d, n), path) for d, dirs, files in os.walk(path)
+            for n in dirs + files]
+
+
 def _running(p: psutil.Process) -> bool:
     """False once ``p`` has exited.  A zombie has: it runs nothing and holds nothing but
     its pid.  After SIGKILL of the app, init adopts the kitchen's family and reaps it when
@@ -156,9 +161,36 @@ def test_every_way_out_leaves_nothing_running(mode, way, short_tmp):
         gone, alive = psutil.wait_procs(family, timeout=SURVIVAL_LIMIT_S)
         alive = [p for p in alive if _running(p)]
         assert not alive, f"{way} during {mode}: survivors {[p.pid for p in alive]}"
-        assert list(tmp_path.iterdir()) == [], "temp files left behind"
+        assert list(tmp_path.iterdir()) == [], f"temp files left behind: {_tree(tmp_path)}"
         if way != "SIGKILL":
             assert LEAVE_ALT_SCREEN in app.output, "terminal not restored"
             assert b"Traceback" not in app.output
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("way", ["SIGTERM", "SIGHUP"])
+def test_bench_ended_by_a_signal_leaves_no_process_and_no_temp_folder(way, short_tmp):
+    # Python's default SIGTERM exit runs no clean-up: a processes bench left /tmp/pymp-*.
+    env = dict(os.environ, TMPDIR=str(short_tmp))
+    proc = subprocess.Popen([sys.executable, "-m", "chaishop", "bench", "--modes", "processes",
+                             "--baristas", "2", "--orders", "4", "--size", "300000000",
+                             "--repeat", "1", "--no-warmup"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        me = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 30
+        while not any("forkserver" in " ".join(c.cmdline()) for c in me.children()):
+            assert proc.poll() is None and time.monotonic() < deadline, "bench never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # baristas brewing
+        family = [me, *me.children(recursive=True)]
+        proc.send_signal(getattr(signal, way))
+        assert proc.wait(10) == 128 + getattr(signal, way)
+        assert b"Traceback" not in proc.stderr.read()
+        _, alive = psutil.wait_procs(family, timeout=SURVIVAL_LIMIT_S)
+        assert not [p for p in alive if _running(p)]
+        assert list(short_tmp.iterdir()) == [], "temp files left behind"
+    finally:
+        proc.kill()
+        proc.wait()

@@ -6,6 +6,7 @@
 - ``demo --screenshot`` to a path that cannot be written: one line, exit 1.
 - The forkserver killed mid-run: the failed baristas say the forkserver died.
 - ``serve --host`` that cannot resolve, or is empty; ``--mode interpreters`` on 3.11.
+- A long TMPDIR, with no room under it for the forkserver's Unix socket (107 bytes).
 """
 
 from __future__ import annotations
@@ -131,3 +132,44 @@ def test_serve_host_that_cannot_be_used(host, says):
 def test_mode_interpreters_says_why_it_is_unavailable():
     p = chaishop("--mode", "interpreters", timeout=60)
     assert p.returncode == 2 and "3.12" in p.stderr and "invalid choice" not in p.stderr
+
+
+@pytest.fixture
+def long_tmp():
+    """An empty temp folder whose path leaves no room for the forkserver's socket below it."""
+    import shutil
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix="cs-" + "x" * 80 + "-", dir="/tmp")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_long_tmpdir_still_brews_in_processes_and_is_left_as_found(long_tmp, monkeypatch):
+    # The kitchen used to crash at every start under such a TMPDIR ("crashed 3 times").
+    import tempfile
+
+    from chaishop.core.kitchen import Kitchen
+
+    monkeypatch.setattr(tempfile, "tempdir", long_tmp)  # the front of house's temp folder
+    with Kitchen(order_s=0.05) as kitchen:
+        kitchen.wait_ready()
+        assert not kitchen.tempdir.startswith(long_tmp)  # a short one instead, ours to remove
+        kitchen.run(ev.RunSpec("processes", "brew", 2, 2, 0, 0.05, run=1))
+        seen: list[object] = []
+
+        def finished() -> ev.RunFinished | None:
+            seen.extend(kitchen.poll())
+            return next((m for m in seen if isinstance(m, ev.RunFinished)), None)
+
+        assert wait_until(finished, 30), seen[-5:]
+        finished = finished()
+        assert finished.result.complete, finished.result
+        private = kitchen.tempdir
+    assert not os.path.exists(private) and os.listdir(long_tmp) == []
+    out = subprocess.run([sys.executable, "-m", "chaishop", "bench", "--modes", "processes",
+                          "--size", "100000", "--repeat", "1", "--no-warmup"],
+                         env=dict(os.environ, TMPDIR=long_tmp), capture_output=True, text=True,
+                         timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    assert os.listdir(long_tmp) == []

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from chaishop.core import events as ev
 from chaishop.core import lessons, mp
-from chaishop.core.crews import close_warm
+from chaishop.core.crews import close_warm, no_more_restarts
 from chaishop.core.kitchen_msgs import Heartbeat, KitchenGone, KitchenReady, Note  # noqa: F401
 from chaishop.core.gil import GilProbe
 from chaishop.core.machine import Machine, describe
@@ -50,9 +50,8 @@ if TYPE_CHECKING:  # the front of house imports this module for Kitchen and its 
 
 RUN, CANCEL, KNOCK, QUIT = "run", "cancel", "knock", "quit"
 
-# The kitchen (and every barista it starts) yields the CPU to the front of
-# house when both want it: on 2 cores with 4 CPU-bound baristas, keys would
-# otherwise wait for the scheduler.  With spare cores it changes nothing.
+# The kitchen (and every barista it starts) yields the CPU to the front of house when
+# both want it: keys would wait behind 4 CPU-bound baristas on 2 cores (spare cores: no change).
 KITCHEN_NICE = 5
 
 # How often the GIL gauge is read and sent while a run is on: a lively
@@ -180,9 +179,9 @@ _tempdir: str | None = None  # the kitchen's private temp folder
 
 
 def _parent_gone() -> None:
-    # Nobody is watching: end the forkserver and the baristas at once (a thread
-    # barista would not stop for a polite request anyway), remove the temp
-    # folder nobody else will remove now; the watchdog then exits.
+    # Nobody is watching: end the forkserver and the baristas at once (a thread barista
+    # would not stop if asked), remove the temp folder nobody else will; the watchdog exits.
+    no_more_restarts()  # Dask's nannies, in this process, would replace killed workers
     mp.end_family(None, mp.family(os.getpid()))
     mp.remove_tempdir(_tempdir)
 
@@ -318,7 +317,9 @@ class Kitchen:
         while self.ready is None:
             if self.conn is None or not self.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise TimeoutError("the kitchen did not get ready")
-            self.poll(limit=1)
+            for msg in self.poll(limit=1):  # a pipe at its end polls ready for ever: never spin
+                if isinstance(msg, KitchenGone):
+                    raise RuntimeError(f"the kitchen ended before it was ready: {msg.reason}")
         return self.ready
 
     def close(self, timeout: float = QUIT_GRACE_S) -> None:

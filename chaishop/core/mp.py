@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -35,6 +36,14 @@ FORKSERVER_PRELOAD = ["chaishop.core.barista", "chaishop.core.crews.processes"]
 # How long end_family waits for SIGKILLed processes to be gone (they always go).
 REAP_S = 2.0
 TEMP_PREFIX = "chaishop-"
+# A Unix socket's path holds at most 107 bytes (sun_path).  The forkserver listens at
+# <temp folder>/pymp-XXXXXXXX/listener-XXXXXXXX, 32 bytes below the temp folder, and a
+# kitchen's private folder adds 18: under a long TMPDIR the forkserver could not start
+# (the kitchen crashed at every start), so temp folders then go under a short one.
+SUN_PATH_MAX = 107
+SOCKET_BELOW = len("/pymp-12345678/listener-12345678")
+PRIVATE_BELOW = len("/" + TEMP_PREFIX + "12345678")
+SHORT_TEMP_DIRS = ("/tmp", "/var/tmp", "/usr/tmp")
 
 _context = None
 
@@ -51,6 +60,10 @@ def context() -> multiprocessing.context.BaseContext:
         ctx = multiprocessing.get_context(start_method())
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+            if not _room_for_socket(tempfile.gettempdir(), SOCKET_BELOW):
+                path = private_tempdir()  # a short one; gone when this process exits
+                use_tempdir(path)
+                multiprocessing.util.Finalize(None, remove_tempdir, args=(path,), exitpriority=-200)
         _context = ctx
     return _context
 
@@ -98,9 +111,18 @@ def child_init(on_parent_gone: Callable[[], None] | None = None) -> None:
     watch_parent(on_parent_gone)
 
 
+def _room_for_socket(base: str, below: int) -> bool:
+    return len(os.fsencode(base)) + below <= SUN_PATH_MAX
+
+
 def private_tempdir() -> str:
-    """A new folder for a kitchen's temporary files (its owner removes it)."""
-    return tempfile.mkdtemp(prefix=TEMP_PREFIX)
+    """A new folder for a kitchen's temporary files (its owner removes it): under the
+    temp folder, or under a short one if the forkserver's socket would not fit."""
+    base = tempfile.gettempdir()
+    if not _room_for_socket(base, PRIVATE_BELOW + SOCKET_BELOW):
+        base = next((d for d in SHORT_TEMP_DIRS
+                     if os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK)), base)
+    return tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base)
 
 
 def use_tempdir(path: str) -> None:

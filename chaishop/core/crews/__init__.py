@@ -92,5 +92,12 @@ def close_warm() -> None:
         cluster.close_warm()
 
 
+def no_more_restarts() -> None:
+    """Before killing what crews keep warm: nothing may replace it (Dask's nannies)."""
+    cluster = sys.modules.get("chaishop.core.crews.dask_cluster")
+    if cluster is not None:
+        cluster.no_more_restarts()
+
+
 __all__ = ["CREWS", "DASK_INSTALL", "MODES", "availability", "close_warm", "crew_class",
-           "dask_available", "interpreters_available", "make_crew"]
+           "dask_available", "interpreters_available", "make_crew", "no_more_restarts"]

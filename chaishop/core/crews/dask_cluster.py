@@ -174,5 +174,17 @@ def _close_locked() -> None:
         shutil.rmtree(warm.scratch, ignore_errors=True)
 
 
+def no_more_restarts() -> None:
+    """Tell our nannies not to replace workers that die from now on: Dask's own signal
+    (``close_gracefully``) before a shop whose front is gone kills its workers.  A nanny
+    otherwise restarted each one at once, into a temp folder being removed (seen)."""
+    cluster = _warm.cluster if _warm is not None else None
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        try:
+            nanny.close_gracefully(reason="chaishop: the shop is gone")
+        except Exception:  # noqa: BLE001 - a nanny already closed; the kill goes on anyway
+            pass
+
+
 def is_warm() -> bool:
     return _warm is not None
