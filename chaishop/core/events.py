@@ -144,6 +144,9 @@ class RunResult:
     other_cpu_cores: float | None = None
     steal_cores: float | None = None
     noisy: bool = False
+    # The front of house's own CPU meanwhile (drawing the shop), in cores: not noise, but
+    # on few cores it is CPU the baristas did not get.  None outside the app.
+    front_cpu_cores: float | None = None
     baseline: bool = False  # started by the shop itself, as the speed-up baseline
     # The kitchen and its children, sampled during the run (core.observe.memory);
     # None where not measured.  Per barista is derived: (peak - idle) / crew.

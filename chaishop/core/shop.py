@@ -110,8 +110,10 @@ class Run:
             os_threads_peak=peaks.os_threads_peak)
         measured = noise.stop(result.cpu_s, result.wall_s)
         if measured is not None:
-            result = dataclasses.replace(result, other_cpu_cores=measured.other_cores,
-                                         steal_cores=measured.steal_cores, noisy=measured.noisy)
+            result = dataclasses.replace(
+                result, other_cpu_cores=measured.other_cores, steal_cores=measured.steal_cores,
+                noisy=measured.noisy,
+                front_cpu_cores=measured.companion_cores if self.companions else None)
         if summary is not None:
             self.sink(summary.summary(final=True, **_now(memory)))
         self.sink(ev.RunFinished(result))

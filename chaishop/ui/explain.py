@@ -134,8 +134,9 @@ of house reads each barista thread's scheduler counters (schedstat) every 50 ms.
 [b $accent]Honest numbers.[/] The first run of a recipe is preceded by a sequential \
 [b]baseline[/] run of the same orders, so speed-ups appear without asking. Every run measures \
 the CPU other programs (and the VM's host) used meanwhile: above a quarter of a core it is \
-flagged [b]noisy[/]. A CPU-bound speed-up above the number of cores cannot be true: it is \
-marked [b]![/] and explained.
+flagged [b]noisy[/]; [b]this screen[/] is what drawing the shop itself took (not noise, but \
+on few cores CPU the baristas did not get: [b]chaishop bench[/] draws nothing). A CPU-bound \
+speed-up above the number of cores cannot be true: it is marked [b]![/] and explained.
 [b $accent]The GIL gauge and the timeline.[/] {gauge} After a run the timeline draws each \
 barista's time: [b]█[/] brewing, [b]▒[/] moving data, [b]░[/] waiting, blank idle; {timeline}
 

@@ -58,11 +58,16 @@ def memory_text(r: ev.RunResult) -> str:
 def noise_text(r: ev.RunResult, narrow: bool = False) -> str:
     if r.other_cpu_cores is None:
         return ""
+    others = "others" if narrow else "other programs"
     if r.noisy:
-        return (f"noisy: others used {r.other_cpu_cores:.2f} cores" if narrow else
-                f"noisy: other programs used {r.other_cpu_cores:.2f} cores")
-    return (f"quiet: others used {r.other_cpu_cores:.2f} cores" if narrow else
-            f"quiet: other programs used {r.other_cpu_cores:.2f} cores (< {NOISY_CORES:g})")
+        text = f"noisy: {others} used {r.other_cpu_cores:.2f} cores"
+    else:
+        text = f"quiet: {others} used {r.other_cpu_cores:.2f} cores"
+        if r.front_cpu_cores is None and not narrow:
+            text += f" (< {NOISY_CORES:g})"
+    if r.front_cpu_cores is not None and not narrow:  # the shop drawing itself: CPU the
+        text += f" · this screen {r.front_cpu_cores:.2f}"  # baristas did not get (no room narrow)
+    return text
 
 
 def cluster_caption(c: ev.ClusterReady) -> str:

@@ -47,6 +47,7 @@ def _cpu_of(procs: dict[int, psutil.Process]) -> dict[int, float]:
 class Noise:
     other_cores: float  # other programs + the hypervisor, in cores over the run
     steal_cores: float  # the hypervisor's part
+    companion_cores: float = 0.0  # the shop's companions (the front of house drawing it)
 
     @property
     def noisy(self) -> bool:
@@ -90,6 +91,8 @@ class NoiseMeter:
         busy1, steal1 = _busy(psutil.cpu_times())
         busy0, steal0 = self._start
         own1 = _cpu_of({p: c for p, c in self._procs.items() if p in self._own0})
-        companions = sum(max(0.0, own1[p] - self._own0[p]) for p in own1)
-        other = max(0.0, (busy1 - busy0) - shop_cpu_s - companions)
-        return Noise(round(other / wall_s, 3), round(max(0.0, steal1 - steal0) / wall_s, 3))
+        used = {p: max(0.0, own1[p] - self._own0[p]) for p in own1}
+        other = max(0.0, (busy1 - busy0) - shop_cpu_s - sum(used.values()))
+        front = sum(c for p, c in used.items() if p in self.companions)
+        return Noise(round(other / wall_s, 3), round(max(0.0, steal1 - steal0) / wall_s, 3),
+                     round(front / wall_s, 3))
