@@ -169,18 +169,28 @@ def test_every_way_out_leaves_nothing_running(mode, way, short_tmp):
         app.close()
 
 
+BENCH_RUNS = {  # what to end, and the child that shows it is under way
+    "processes": (["--modes", "processes", "--baristas", "2", "--orders", "4",
+                   "--size", "300000000"], "forkserver"),
+    # a rush hour runs in a spawned process of its own (core.fresh)
+    "rush": (["--modes", "threads", "--recipe", "orders", "--baristas", "2000",
+              "--orders", "2000", "--order-seconds", "20"], "spawn_main"),
+}
+
+
 @pytest.mark.parametrize("way", ["SIGTERM", "SIGHUP"])
-def test_bench_ended_by_a_signal_leaves_no_process_and_no_temp_folder(way, short_tmp):
+@pytest.mark.parametrize("what", list(BENCH_RUNS))
+def test_bench_ended_by_a_signal_leaves_no_process_and_no_temp_folder(what, way, short_tmp):
     # Python's default SIGTERM exit runs no clean-up: a processes bench left /tmp/pymp-*.
+    args, child = BENCH_RUNS[what]
     env = dict(os.environ, TMPDIR=str(short_tmp))
-    proc = subprocess.Popen([sys.executable, "-m", "chaishop", "bench", "--modes", "processes",
-                             "--baristas", "2", "--orders", "4", "--size", "300000000",
-                             "--repeat", "1", "--no-warmup"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "chaishop", "bench", *args, "--repeat", "1",
+                             "--no-warmup"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         me = psutil.Process(proc.pid)
         deadline = time.monotonic() + 30
-        while not any("forkserver" in " ".join(c.cmdline()) for c in me.children()):
+        while not any(child in " ".join(c.cmdline()) for c in me.children()):
             assert proc.poll() is None and time.monotonic() < deadline, "bench never started"
             time.sleep(0.05)
         time.sleep(0.5)  # baristas brewing

@@ -44,6 +44,9 @@ def run_fresh(spec: ev.RunSpec) -> ev.RunResult:
     except EOFError:
         result = RuntimeError(f"the run's process ended without a result (exit code "
                               f"{proc.exitcode})")
+    except BaseException:  # bench itself ends (ctrl+c, SIGTERM): the run goes with it, now
+        proc.kill()
+        raise
     finally:
         ours.close()
         proc.join(FRESH_EXIT_S)
