@@ -69,6 +69,24 @@ def order_size(recipe: str, mode: str, brew_size: int, order_s: float, ring: str
     return brew_size
 
 
+@dataclass
+class Ledger:
+    """Each barista's latest word: cups rung, what its till showed, seconds spent moving data.
+    The engine's Lesson keeps one to settle the run; the UI's lesson panel one to draw it live."""
+
+    cups: dict[int, int] = dataclasses.field(default_factory=dict)
+    readings: dict[int, int] = dataclasses.field(default_factory=dict)  # its till's latest
+    transfer: dict[int, float] = dataclasses.field(default_factory=dict)
+
+    def observe(self, e: ev.Event) -> None:
+        if e.cups is not None:
+            self.cups[e.barista] = e.cups
+        if e.till is not None:
+            self.readings[e.barista] = e.till
+        if e.transfer_s is not None:
+            self.transfer[e.barista] = e.transfer_s
+
+
 class Lesson:
     """One run's till or haul bookkeeping (a no-op for every other recipe)."""
 
@@ -78,21 +96,14 @@ class Lesson:
         self.active = spec.recipe in RECIPES
         self.shared: till.Shared | None = None
         self.filled: haul.Filled | None = None
-        self.cups: dict[int, int] = {}
-        self.readings: dict[int, int] = {}  # barista -> its till's latest reading
-        self.transfer: dict[int, float] = {}
+        self.ledger = Ledger()
         self.taken_t: dict[int, float] = {}
         self.moving: list[tuple[float, float]] = []  # (start, end) of each move
 
     def observe(self, e: ev.Event) -> None:
         if not self.active:
             return
-        if e.cups is not None:
-            self.cups[e.barista] = e.cups
-        if e.till is not None:
-            self.readings[e.barista] = e.till
-        if e.transfer_s is not None:
-            self.transfer[e.barista] = e.transfer_s
+        self.ledger.observe(e)
         if e.kind == ev.TAKEN:
             self.taken_t[e.barista] = e.t
         elif e.kind == ev.PROGRESS and e.phase == ev.MOVING and e.barista in self.taken_t:
@@ -104,10 +115,10 @@ class Lesson:
         s = self.spec
         fields: dict = {"lock": s.lock, "share": s.share}
         if s.recipe == TILL:
-            rung = sum(self.cups.values())
+            rung = sum(self.ledger.cups.values())
             kind = till_sharing(s.mode, s.share)
             if kind == OWN:  # each till is exact; the owner sees none of them
-                counted = sum(self.readings.values())
+                counted = sum(self.ledger.readings.values())
             else:
                 counted = till.reading(self.shared.till)
             fields |= {"cups_rung": rung, "cups_counted": counted,
@@ -117,7 +128,7 @@ class Lesson:
             if self.filled is not None:
                 spans.append((self.filled.t0, self.filled.t1))
             fields |= {"transfer_s": union_s(spans),
-                       "barista_transfer_s": {b: self.transfer.get(b, 0.0)
+                       "barista_transfer_s": {b: self.ledger.transfer.get(b, 0.0)
                                               for b in range(1, result.baristas + 1)}}
         return dataclasses.replace(result, **fields)
 

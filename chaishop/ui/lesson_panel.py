@@ -22,16 +22,14 @@ class LessonPanel(Static):
     def __init__(self, **kw) -> None:
         super().__init__("", markup=False, **kw)
         self.spec: ev.RunSpec | None = None
-        self.cups: dict[int, int] = {}
-        self.readings: dict[int, int] = {}
-        self.transfer: dict[int, float] = {}
+        self.ledger = lessons.Ledger()
         self.gil_enabled = True
         self._shown = ""
         self.add_class("-off")  # a CSS class, not .display: the tour's finale hides it too
 
     def start(self, spec: ev.RunSpec) -> None:
         self.spec = spec
-        self.cups, self.readings, self.transfer = {}, {}, {}
+        self.ledger = lessons.Ledger()
         self.set_class(spec.recipe not in lessons.RECIPES, "-off")
         if self.has_class("-off"):
             return
@@ -46,20 +44,15 @@ class LessonPanel(Static):
         self.tick()
 
     def observe(self, e: ev.Event) -> None:
-        if e.cups is not None:
-            self.cups[e.barista] = e.cups
-        if e.till is not None:
-            self.readings[e.barista] = e.till
-        if e.transfer_s is not None:
-            self.transfer[e.barista] = e.transfer_s
+        self.ledger.observe(e)
 
     def _live(self) -> str:
         s = self.spec
         if s.recipe == TILL:
             own = lessons.till_sharing(s.mode, s.share) == lessons.OWN
-            on_till = max(self.readings.values(), default=0)
-            return notes.till_live(s, sum(self.cups.values()), on_till, own)
-        return notes.haul_live(s, self.transfer)
+            on_till = max(self.ledger.readings.values(), default=0)
+            return notes.till_live(s, sum(self.ledger.cups.values()), on_till, own)
+        return notes.haul_live(s, self.ledger.transfer)
 
     def tick(self) -> None:
         if self.spec is not None and not self.has_class("-off"):
