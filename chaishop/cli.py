@@ -245,10 +245,10 @@ def cmd_serve(args) -> int:
 
 
 def _size(args) -> int:
-    from chaishop.core.recipes import GRIND, calibrate, calibrate_grind
+    from chaishop.core.workloads.recipes import GRIND, calibrate, calibrate_grind
 
     if args.recipe in menu.SIZED_BY_RECIPE:
-        return args.size or 0  # 0: each run sizes its orders in cups or ints (core.lessons)
+        return args.size or 0  # 0: each run sizes its orders in cups or ints (core.workloads.lessons)
     return args.size or (calibrate_grind if args.recipe == GRIND else calibrate)(args.order_seconds)
 
 
@@ -266,7 +266,7 @@ def cmd_bench(args) -> int:
         args.orders = 2 * args.baristas
     size = _size(args)
     quiet = args.format is not None or not sys.stderr.isatty()
-    from chaishop.core.trace import Recorder, write_trace
+    from chaishop.core.measure.trace import Recorder, write_trace
 
     traced = Recorder() if args.trace else None
     try:

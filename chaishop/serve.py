@@ -13,10 +13,10 @@ who can open the page can run code-heavy orders on this machine.
 
 Visitors share the cores: at most ``--max-visitors`` at once (visitor N+1 is
 told why on the page), and each visitor's header says when others brew now
-(``core.room``: the CPU used by the other visitors' kitchens, measured).
+(``core.kitchen.room``: the CPU used by the other visitors' kitchens, measured).
 A visitor's app ends when its tab closes (textual-serve asks it to quit), when
 this server ends, however it ends (its app is terminated here, and its
-lifeline, ``core.lifeline``, ends it if the server vanished), and when it can
+lifeline, ``core.kitchen.lifeline``, ends it if the server vanished), and when it can
 no longer write its output.
 """
 
@@ -33,9 +33,9 @@ from typing import Sequence
 
 import psutil
 
-from chaishop.core import mp
+from chaishop.core.kitchen import mp
 from chaishop.core.menu import DEFAULT_MAX_VISITORS
-from chaishop.core.room import OWNER_ENV
+from chaishop.core.kitchen.room import OWNER_ENV
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -185,7 +185,7 @@ def serve(shop_argv: Sequence[str], host: str = DEFAULT_HOST, port: int = DEFAUL
     if host in WILDCARD_HOSTS:  # ...but nobody can dial 0.0.0.0: name this machine instead
         public_url = f"http://{socket.gethostname()}:{port}"
     server = make_server(app_command(shop_argv), host, port, public_url, max_visitors)
-    os.environ[OWNER_ENV] = str(os.getpid())  # visitors inherit it: see core.room
+    os.environ[OWNER_ENV] = str(os.getpid())  # visitors inherit it: see core.kitchen.room
     try:
         server.serve()
     finally:

@@ -26,7 +26,7 @@ class MachineLike(Protocol):  # chaishop.core.machine.Machine, or a test's stand
     gil_enabled: bool
 
 
-class ResultLike(Protocol):  # chaishop.core.events.RunResult
+class ResultLike(Protocol):  # chaishop.core.protocol.events.RunResult
     mode: str
     recipe: str
     complete: bool

@@ -22,7 +22,7 @@ def test_import_linter_contracts_hold():
 
 
 def test_headless_engine_never_loads_textual():
-    code = ("import sys; import chaishop.cli, chaishop.core.bench, chaishop.core.kitchen; "
+    code = ("import sys; import chaishop.cli, chaishop.core.bench, chaishop.core.kitchen.process; "
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
@@ -48,7 +48,7 @@ def test_the_front_of_house_does_not_load_the_crews():
     they load in the kitchen process (crews) or when a key needs them (export)."""
     heavy = ("chaishop.core.crews.base", "chaishop.core.crews.threads", "chaishop.core.crews.tasks",
              "chaishop.core.crews.processes", "chaishop.core.crews.sequential",
-             "chaishop.core.shop", "chaishop.core.bench", "chaishop.ui.export")
+             "chaishop.core.engine.shop", "chaishop.core.bench", "chaishop.ui.export")
     code = ("import sys; import chaishop.cli; chaishop.cli.build_parser(); "
             "import chaishop.ui.run, chaishop.ui.app; "
             f"print(sorted(m for m in sys.modules if m in {heavy!r}))")

@@ -15,9 +15,9 @@ import psutil
 import pytest
 
 from chaishop.core import bench
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import availability, close_warm, dask_available, make_crew
-from chaishop.core.shop import Run, run
+from chaishop.core.engine.shop import Run, run
 
 pytestmark = [
     pytest.mark.skipif(not dask_available()[0], reason="dask[distributed] not installed"),
@@ -181,7 +181,7 @@ def test_killing_the_kitchen_ends_its_dask_workers():
     import multiprocessing.resource_tracker
     import signal
 
-    from chaishop.core.kitchen import Kitchen
+    from chaishop.core.kitchen.process import Kitchen
 
     multiprocessing.resource_tracker.ensure_running()
     k = Kitchen(size=TINY).start()

@@ -12,10 +12,10 @@ import os
 import time
 from types import SimpleNamespace
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import dask_task
 from chaishop.core.crews.dask import DaskCrew
-from chaishop.core.recipes import make_orders
+from chaishop.core.workloads.recipes import make_orders
 
 ADDR = {1: "tcp://127.0.0.1:4001", 2: "tcp://127.0.0.1:4002"}
 

@@ -9,12 +9,12 @@ import time
 import psutil
 import pytest
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import MODES as ALL_MODES
 from chaishop.core.crews import make_crew
-from chaishop.core.recipes import BREW, MIXED, ORDERS, SPILL, make_orders
-from chaishop.core.shop import Run, run
-from chaishop.core.stopwatch import Stopwatch
+from chaishop.core.workloads.recipes import BREW, MIXED, ORDERS, SPILL, make_orders
+from chaishop.core.engine.shop import Run, run
+from chaishop.core.measure.stopwatch import Stopwatch
 
 # dask has its own tests (tests/test_dask.py).  Known issue: under pytest, a first dask
 # run now and then waits for its first tasks (never seen from the shop, bench or a script);

@@ -23,10 +23,10 @@ import os
 
 import pytest
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.machine import describe
-from chaishop.core.recipes import BREW, calibrate
-from chaishop.core.shop import run
+from chaishop.core.workloads.recipes import BREW, calibrate
+from chaishop.core.engine.shop import run
 
 # A stretch this long holds 6 progress reports per barista (one every 50 ms):
 # the lower bound loses at most two report gaps of it, so two threads brewing

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from chaishop.core.gil import GilProbe, GilReading, summarize
+from chaishop.core.measure.gil import GilProbe, GilReading, summarize
 from chaishop.core.machine import gil_enabled
-from chaishop.core.recipes import brew
+from chaishop.core.workloads.recipes import brew
 
 SETTLE_S = 1.2  # long enough for ~20 samples (one per PROBE_SLEEP_S), short enough for a quick test
 WINDOW_S = 1.0  # read only samples taken after the load changed

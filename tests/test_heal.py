@@ -1,6 +1,6 @@
 """Kitchen faults from outside, in every mode: SIGKILL and SIGSTOP of the kitchen process.
 
-The supervisor (chaishop.core.supervisor) must report the run that was on as
+The supervisor (chaishop.core.kitchen.supervisor) must report the run that was on as
 failed with the reason, start a fresh kitchen with the same calibrated size,
 run the next order to the end, and leave no process or temp folder behind.
 """
@@ -14,11 +14,11 @@ import time
 import psutil
 import pytest
 
-from chaishop.core import events as ev
-from chaishop.core import mp
+from chaishop.core.protocol import events as ev
+from chaishop.core.kitchen import mp
 from chaishop.core.crews import MODES
-from chaishop.core.kitchen_msgs import KitchenReady
-from chaishop.core.supervisor import (MAX_CRASHES, SILENT_AFTER_S, KitchenBack, KitchenDown,
+from chaishop.core.protocol.kitchen import KitchenReady
+from chaishop.core.kitchen.supervisor import (MAX_CRASHES, SILENT_AFTER_S, KitchenBack, KitchenDown,
                                       KitchenSilent, RunLost, Supervisor)
 
 SIZE = 200_000  # brew iterations: tiny orders; the long runs wait instead

@@ -10,13 +10,13 @@ import time
 import pytest
 
 from chaishop import cli
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import CREWS, make_crew
 from chaishop.core.crews import interpreters as interp_mod
 from chaishop.core.crews.interpreters import InterpreterCrew
 from chaishop.core.crews.interpreter_api import interpreters_available
-from chaishop.core.recipes import make_orders
-from chaishop.core.shop import Run, run
+from chaishop.core.workloads.recipes import make_orders
+from chaishop.core.engine.shop import Run, run
 
 AVAILABLE, REASON = interpreters_available()
 needs_interpreters = pytest.mark.skipif(not AVAILABLE, reason=f"no subinterpreters: {REASON}")

@@ -15,13 +15,13 @@ import sys
 import pytest
 
 from chaishop.cli import main
-from chaishop.core import events as ev
-from chaishop.core import lessons, till
-from chaishop.core import timeline as tl
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import lessons, till
+from chaishop.core.measure import timeline as tl
 from chaishop.core.crews import MODES
-from chaishop.core.haul import expected_total, make_payload
-from chaishop.core.recipes import HAUL, TILL
-from chaishop.core.shop import run
+from chaishop.core.workloads.haul import expected_total, make_payload
+from chaishop.core.workloads.recipes import HAUL, TILL
+from chaishop.core.engine.shop import run
 
 CUPS = 400_000  # per order: ~0.05-0.2 s of ringing for a thread here
 ASYNC_CUPS = 3_000  # asyncio's split form awaits once per cup
@@ -184,7 +184,7 @@ def result(**kw) -> ev.RunResult:
 
 
 def test_the_words_follow_the_figures():
-    from chaishop.core import lesson_notes as notes
+    from chaishop.ui import lesson_notes as notes
 
     assert "The GIL protects the interpreter's own objects, not your data" in \
         notes.till_why(result(), gil_enabled=True)

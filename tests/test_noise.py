@@ -9,9 +9,9 @@ import time
 
 import psutil
 
-from chaishop.core import events as ev
-from chaishop.core.recipes import calibrate
-from chaishop.core.shop import Run
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads.recipes import calibrate
+from chaishop.core.engine.shop import Run
 from chaishop.ui.stopwatch import noise_text
 
 HOG = "import time\nend = time.time() + 30\nwhile time.time() < end: pass"

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from chaishop.core.room import Room
+from chaishop.core.kitchen.room import Room
 from chaishop.ui.app import ShopApp, ShopConfig
 from scripted import ScriptedKitchen
 from testkit import until

@@ -7,11 +7,11 @@ import subprocess
 import sys
 import textwrap
 
-from chaishop.core import events as ev
-from chaishop.core import rush
-from chaishop.core.observe.memory import MemoryWatch
-from chaishop.core.shop import Run
-from chaishop.core.summary import BREWING, DONE, FAILED, IDLE, STARTING, WAITING, CrewSummary, Summariser
+from chaishop.core.protocol import events as ev
+from chaishop.core.engine import rush
+from chaishop.core.measure.memory import MemoryWatch
+from chaishop.core.engine.shop import Run
+from chaishop.core.measure.summary import BREWING, DONE, FAILED, IDLE, STARTING, WAITING, CrewSummary, Summariser
 
 
 class FakeClock:
@@ -79,7 +79,7 @@ def test_a_threads_rush_hour_counts_every_thread_it_started():
 
 def test_a_long_start_is_sampled_while_it_happens():
     from chaishop.core.crews.threads import ThreadCrew
-    from chaishop.core.recipes import make_orders
+    from chaishop.core.workloads.recipes import make_orders
 
     crew = ThreadCrew(rush.SUMMARISE_ABOVE * 4)
     beats: list[int] = []
@@ -131,8 +131,8 @@ def test_a_thread_the_os_refuses_is_a_failed_barista_not_a_crash():
     # Huge stacks under a low address-space limit: the OS refuses most threads.
     script = textwrap.dedent("""
         import resource, threading, psutil
-        from chaishop.core import events as ev
-        from chaishop.core.shop import run
+        from chaishop.core.protocol import events as ev
+        from chaishop.core.engine.shop import run
         threading.stack_size(64 * 1024 * 1024)
         vms = psutil.Process().memory_info().vms
         resource.setrlimit(resource.RLIMIT_AS, (vms + 400 * 1024 * 1024, resource.RLIM_INFINITY))
@@ -150,7 +150,7 @@ def test_a_thread_the_os_refuses_is_a_failed_barista_not_a_crash():
 
 
 def test_the_rush_hour_timeline_shows_how_many_were_in_each_state():
-    from chaishop.core.summary import aggregate
+    from chaishop.core.measure.summary import aggregate
 
     crew = 8
     samples = [(0.0, (8, 0, 0, 0, 0, 0)),  # everyone starting
@@ -189,7 +189,7 @@ def test_a_rush_hour_of_threads_stopped_while_starting_ends_at_once():
     import time
 
     from chaishop.core.crews.threads import ThreadCrew
-    from chaishop.core.recipes import make_orders
+    from chaishop.core.workloads.recipes import make_orders
 
     crew = ThreadCrew(3000)
     threading.Timer(0.2, crew.cancel).start()  # while threads are still starting
@@ -217,7 +217,7 @@ def test_a_rush_hour_gets_no_automatic_sequential_baseline():
 
 
 def test_the_kitchen_summarises_big_crews_but_never_a_sequential_run():
-    from chaishop.core.shop import kitchen_run
+    from chaishop.core.engine.shop import kitchen_run
 
     assert kitchen_run(ev.RunSpec("threads", "orders", 100, 100, 1, 0.01), print).summarise
     assert not kitchen_run(ev.RunSpec("threads", "orders", 16, 16, 1, 0.01), print).summarise
@@ -227,7 +227,7 @@ def test_the_kitchen_summarises_big_crews_but_never_a_sequential_run():
 def test_a_threads_rush_hour_is_given_longer_before_the_kitchen_counts_as_silent():
     # 5,000 threads starting take the GIL from the kitchen's heartbeat for seconds:
     # the supervisor must not call that kitchen hung (and end it on esc).
-    from chaishop.core import supervisor as sv
+    from chaishop.core.kitchen import supervisor as sv
 
     s = sv.Supervisor()  # never started: no kitchen
     assert s._limit(sv.SILENT_AFTER_S) == sv.SILENT_AFTER_S

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from chaishop.core import events as ev
-from chaishop.core import timeline as tl
-from chaishop.core.stopwatch import barista_stats
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure import timeline as tl
+from chaishop.core.measure.stopwatch import barista_stats
 
-STEP = 0.05  # progress every 50 ms, like chaishop.core.barista
+STEP = 0.05  # progress every 50 ms, like chaishop.core.engine.barista
 
 
 def lane(b, start, end, share, core_wait_share=0.0, phase=ev.BREWING, order=1, cpu0=0.0):

@@ -172,7 +172,7 @@ def test_every_way_out_leaves_nothing_running(mode, way, short_tmp):
 BENCH_RUNS = {  # what to end, and the child that shows it is under way
     "processes": (["--modes", "processes", "--baristas", "2", "--orders", "4",
                    "--size", "300000000"], "forkserver"),
-    # a rush hour runs in a spawned process of its own (core.fresh)
+    # a rush hour runs in a spawned process of its own (core.kitchen.fresh)
     "rush": (["--modes", "threads", "--recipe", "orders", "--baristas", "2000",
               "--orders", "2000", "--order-seconds", "20"], "spawn_main"),
 }

@@ -24,9 +24,9 @@ import pytest
 
 from chaishop import record as rec
 from chaishop.recordings import writer
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import interpreters_available
-from chaishop.core.shop import run
+from chaishop.core.engine.shop import run
 from testkit import wait_until
 
 KITCHEN_SIZE = 200_000
@@ -149,7 +149,7 @@ def test_a_long_tmpdir_still_brews_in_processes_and_is_left_as_found(long_tmp, m
     # The kitchen used to crash at every start under such a TMPDIR ("crashed 3 times").
     import tempfile
 
-    from chaishop.core.kitchen import Kitchen
+    from chaishop.core.kitchen.process import Kitchen
 
     monkeypatch.setattr(tempfile, "tempdir", long_tmp)  # the front of house's temp folder
     with Kitchen(order_s=0.05) as kitchen:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import CREWS
-from chaishop.core.shop import run
-from chaishop.core.timeline import BREWING, IDLE, WAITING, Segment, build, render
+from chaishop.core.engine.shop import run
+from chaishop.core.measure.timeline import BREWING, IDLE, WAITING, Segment, build, render
 
 
 def E(kind, t, barista=1, **kw):

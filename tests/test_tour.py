@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.machine import Machine
 from chaishop.tour import TOUR, caption_for, finale, measured
 

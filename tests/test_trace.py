@@ -8,9 +8,9 @@ import json
 import pytest
 
 from chaishop.cli import main
-from chaishop.core import events as ev
-from chaishop.core.shop import run
-from chaishop.core.trace import Recorder, to_json, write_trace
+from chaishop.core.protocol import events as ev
+from chaishop.core.engine.shop import run
+from chaishop.core.measure.trace import Recorder, to_json, write_trace
 
 SIZE = 300_000  # brew iterations per order: milliseconds
 

@@ -4,13 +4,13 @@
     repeat R times, modes interleaved A B C, C B A, ... so that a machine
     that speeds up or slows down over time does not favour one mode
     -> median wall, CPU, start-up, per-barista figures and noise per mode
-    -> speed-up vs sequential (core.speedup: the scoreboard's rule), flagged
+    -> speed-up vs sequential (core.measure.speedup: the scoreboard's rule), flagged
        when it cannot be true, with the spread of the repeats
 
 Runs in this process, through the same ``shop.Run`` the kitchen uses for the
 UI.  Each run also measures the CPU other programs took meanwhile
-(core.observe.noise); ``warnings()`` says when a median came from noisy runs.
-A rush hour runs in a fresh process of its own (core.fresh): clean memory figures.
+(core.measure.noise); ``warnings()`` says when a median came from noisy runs.
+A rush hour runs in a fresh process of its own (core.kitchen.fresh): clean memory figures.
 """
 
 from __future__ import annotations
@@ -22,14 +22,16 @@ import statistics
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
-from chaishop.core import crews, lessons, mp
-from chaishop.core import events as ev
-from chaishop.core import speedup as su
-from chaishop.core.fresh import run_fresh
+from chaishop.core import crews
+from chaishop.core.workloads import lessons
+from chaishop.core.kitchen import mp
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure import speedup as su
+from chaishop.core.kitchen.fresh import run_fresh
 from chaishop.core.machine import Machine, describe
-from chaishop.core.recipes import LABELS, work_label
-from chaishop.core.rush import summarised
-from chaishop.core.shop import run
+from chaishop.core.workloads.recipes import LABELS, work_label
+from chaishop.core.engine.rush import summarised
+from chaishop.core.engine.shop import run
 
 # The flat columns (CSV); JSON rows also carry per_barista and speedup_spread.
 COLUMNS = ("mode", "recipe", "baristas", "orders", "size", "wall_s", "cpu_s", "startup_s",
@@ -65,7 +67,7 @@ class BenchRow:
     baseline: bool = False  # a run the shop started by itself as the baseline
     speedup_spread: tuple | None = None  # (min, max) over paired repeats
     per_barista: tuple = ()  # dicts: BARISTA_COLUMNS, medians over repeats
-    # Memory and OS threads of the engine and its children (core.observe.memory);
+    # Memory and OS threads of the engine and its children (core.measure.memory);
     # per barista is derived: (peak RSS - idle RSS) / crew.  None: not measured.
     peak_rss_mib: float | None = None
     rss_per_barista_kib: float | None = None
@@ -186,7 +188,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
             elif sink is not None and measured:
                 sink(m)
 
-        # A rush hour runs in a fresh process (core.fresh): clean memory figures.
+        # A rush hour runs in a fresh process (core.kitchen.fresh): clean memory figures.
         result = run_fresh(spec) if fresh else run(spec, tee)
         if not result.complete:
             raise RuntimeError(f"{mode} run did not complete: {result.failed} barista(s) failed")

@@ -5,7 +5,7 @@
                  ──▶ core/         recipe labels (bench tables), crew limits
 
 A new mode or recipe is one entry below (plus the code that does the work: a crew
-in ``core/crews/``, the steps in ``core/recipes.py``).  Nothing here imports
+in ``core/crews/``, the steps in ``core/workloads/recipes.py``).  Nothing here imports
 anything heavy: the CLI reads the menu before it knows whether it will draw.
 
 Whether a mode can run here (subinterpreters need Python 3.12+) is asked of the
@@ -22,7 +22,7 @@ from typing import Callable
 
 # Panes the shop draws: 16 still fit a projector at 160x45; past it a pane is too
 # small to show a title, a bar and a log line, and a bigger crew is drawn as a
-# grid, one cell per barista (a rush hour: core/rush.py, ui/crew_grid.py).
+# grid, one cell per barista (a rush hour: core/engine/rush.py, ui/crew_grid.py).
 MAX_PANES = 16
 # Rush hour: threads and asyncio tasks, up to 10,000 (near where Linux defaults
 # start refusing threads; a refused thread is a failed barista, never a crash).
@@ -165,7 +165,7 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     # C code that lets go of the GIL (hashlib over 4 MiB): threads speed it up too.
     Recipe("grind", "g", "grind (CPU-bound in C, GIL released)",
            "CPU-bound hashing in C (releases the GIL)"),
-    # Beyond the rule of thumb (core/lessons.py): sized in their own units, not brew iterations.
+    # Beyond the rule of thumb (core/workloads/lessons.py): sized in their own units, not brew iterations.
     Recipe("till", "r", "till (shared state: lost updates)",
            "ring up cups on one shared till (lost updates; --lock, --ring)", sized=False),
     Recipe("haul", "h", "haul (big payloads: moving data)",
@@ -180,7 +180,7 @@ RECIPE_KEYS = {r.key: r.name for r in RECIPES_ALL if r.key}
 LABELS = {r.name: r.label for r in RECIPES_ALL}
 SIZED_BY_RECIPE = tuple(r.name for r in RECIPES_ALL if not r.sized)  # --size: cups, ints
 
-# Keys of the till and haul recipes' switches (core/lessons.py): the lock around each
+# Keys of the till and haul recipes' switches (core/workloads/lessons.py): the lock around each
 # update, and shared memory instead of copies for processes.
 LOCK_KEY = "l"
 SHARE_KEY = "x"

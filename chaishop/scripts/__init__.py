@@ -21,7 +21,7 @@ MODES = ("sequential", "threads", "processes", "asyncio", "interpreters")
 WALL_PREFIX = "wall time: "  # the script's last line: "wall time: 1.234 s"
 
 # One order of each recipe, as the body of make_chai(order), sync and async.
-# The same steps as chaishop.core.recipes.steps().
+# The same steps as chaishop.core.workloads.recipes.steps().
 _SYNC = {
     "brew": "    brew(SIZE)",
     "orders": "    time.sleep(WAIT_S)  # waiting: the GIL is free meanwhile",

@@ -19,8 +19,8 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from chaishop.core import events as ev
-from chaishop.core import lessons
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import lessons
 from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, RECIPE_KEYS, RUSH_CREW, SHARE_KEY,
                                 SIZED_BY_RECIPE, crew_cap, mode_available, mode_note, next_size)
 from chaishop.ui import layout

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Log, ProgressBar, Static
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 
 # Enough history to scroll back through a run of a few dozen orders; a bound
 # keeps memory and redraw cost flat however long the shop stays open.

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from chaishop.core import events as ev
-from chaishop.core.cpu import SAMPLE_EVERY_S
-from chaishop.core.observe.lanes import SAMPLE_EVERY_S as LANE_EVERY_S
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure.cpu import SAMPLE_EVERY_S
+from chaishop.core.measure.lanes import SAMPLE_EVERY_S as LANE_EVERY_S
 
 
 class KitchenLike(Protocol):

@@ -19,7 +19,7 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual.widget import Widget
 
-from chaishop.core.summary import (BREWING, DONE, FAILED, IDLE, STARTING, STATE_NAMES, WAITING,
+from chaishop.core.measure.summary import (BREWING, DONE, FAILED, IDLE, STARTING, STATE_NAMES, WAITING,
                                    CrewSummary)
 
 HALF = "▀"  # top cell in the foreground colour, bottom cell in the background colour

@@ -1,15 +1,15 @@
 """Files the shop writes on request: the scoreboard as CSV/Markdown/JSON, the shown run
 as Chrome trace JSON, SVG screenshots.
 
-    app.results (RunResult, in order) ──rows()──▶ BenchRow (core.speedup: the scoreboard's rule)
+    app.results (RunResult, in order) ──rows()──▶ BenchRow (core.measure.speedup: the scoreboard's rule)
         ──▶ BenchReport ──bench.as_csv / as_markdown / as_json──▶ <dir>/chaishop-scoreboard-<stamp>.*
 
 The formats are ``chaishop bench``'s own (chaishop.core.bench), so a scoreboard
 export and a bench run can be compared or concatenated.  Speed-ups are the
-scoreboard's and bench's (chaishop.core.speedup).  Every row carries its
+scoreboard's and bench's (chaishop.core.measure.speedup).  Every row carries its
 completion (orders served of ordered, stopped, failed) and its noise.
 
-    the shown run's events + t0 + RunResult ──core.trace──▶ <dir>/chaishop-run-<stamp>.trace.json
+    the shown run's events + t0 + RunResult ──core.measure.trace──▶ <dir>/chaishop-run-<stamp>.trace.json
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 from textual.app import App
 
 from chaishop.core import bench
-from chaishop.core import events as ev
-from chaishop.core import lessons
-from chaishop.core import trace
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import lessons
+from chaishop.core.measure import trace
 from chaishop.core.machine import Machine
 
 FORMATS = {"csv": bench.as_csv, "md": bench.as_markdown, "json": bench.as_json}

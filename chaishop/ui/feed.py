@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from chaishop.core import events as ev
-from chaishop.core import lesson_notes
-from chaishop.core.gil import GilReading
-from chaishop.core.kitchen import KitchenGone, KitchenReady, Note
-from chaishop.core.observe.loop_lag import LoopLag
-from chaishop.core.summary import CrewSummary
+from chaishop.core.protocol import events as ev
+from chaishop.ui import lesson_notes
+from chaishop.core.measure.gil import GilReading
+from chaishop.core.kitchen.process import KitchenGone, KitchenReady, Note
+from chaishop.core.measure.loop_lag import LoopLag
+from chaishop.core.measure.summary import CrewSummary
 from chaishop.ui.config import panes_for
 from chaishop.ui.scoreboard import speedups
 

@@ -14,7 +14,7 @@ the core part cannot be measured, the legend says the figure includes it.  On
 a free-threaded build there is no GIL: the legend says what is measured there.
 During a threads *grind* (hashlib, which lets go of the GIL) the gauge stays
 low: the threads hardly ever want the GIL.  Every figure is the kitchen's own
-measurement (chaishop.core.gil, chaishop.core.observe.loop_lag).
+measurement (chaishop.core.measure.gil, chaishop.core.measure.loop_lag).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from chaishop.core.gil import GilReading
-from chaishop.core.observe.loop_lag import LoopLag
+from chaishop.core.measure.gil import GilReading
+from chaishop.core.measure.loop_lag import LoopLag
 
 LEGEND = "how long a thread waits for the GIL in the kitchen"
 SHORT_LEGEND = "a thread's wait for the GIL"  # the narrow side column (38 wide)

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from chaishop.core.machine import Machine
-from chaishop.core.recipes import LABELS
+from chaishop.core.workloads.recipes import LABELS
 
 
 class ShopHeader(Static):

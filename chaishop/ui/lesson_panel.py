@@ -5,17 +5,17 @@
     10 Hz while a run is on --tick()--> one Static update if the line changed
     RunFinished.result (+ earlier results) --finish()--> counts, why, the lock's or sharing's cost
 
-The words come from chaishop.core.lesson_notes (tested there); this widget only draws them.
+The words come from chaishop.ui.lesson_notes (tested there); this widget only draws them.
 """
 
 from __future__ import annotations
 
 from textual.widgets import Static
 
-from chaishop.core import events as ev
-from chaishop.core import lesson_notes as notes
-from chaishop.core import lessons
-from chaishop.core.recipes import HAUL, TILL
+from chaishop.core.protocol import events as ev
+from chaishop.ui import lesson_notes as notes
+from chaishop.core.workloads import lessons
+from chaishop.core.workloads.recipes import HAUL, TILL
 
 
 class LessonPanel(Static):

@@ -4,7 +4,7 @@
                                   ──▶ import Textual and the shop (while the kitchen starts
                                       and calibrates in its own process) ──▶ ShopApp.run()
                                   finally: app.close_kitchen()
-    served (TEXTUAL_DRIVER = web driver): the room of visitors, and a lifeline (core.lifeline)
+    served (TEXTUAL_DRIVER = web driver): the room of visitors, and a lifeline (core.kitchen.lifeline)
 
 The kitchen is started before Textual is even imported: its start-up and its
 calibration overlap the front of house's, and the shop draws its first frame
@@ -17,9 +17,9 @@ import multiprocessing.resource_tracker
 import os
 import sys
 
-from chaishop.core import lifeline
-from chaishop.core.room import Room
-from chaishop.core.supervisor import Supervisor
+from chaishop.core.kitchen import lifeline
+from chaishop.core.kitchen.room import Room
+from chaishop.core.kitchen.supervisor import Supervisor
 from chaishop.ui.config import ShopConfig
 
 

@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.menu import RUSH_CREW
-from chaishop.core.rush import summarised
-from chaishop.core.summary import CrewSummary
+from chaishop.core.engine.rush import summarised
+from chaishop.core.measure.summary import CrewSummary
 
 RUSH_MODES = ("asyncio", "threads")  # the modes a rush hour is about
 

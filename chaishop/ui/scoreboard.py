@@ -2,7 +2,7 @@
 
     RunFinished.result --add()--> rows --render() at the widget's width--> table + notes + chart
 
-Speed-ups follow the one rule in chaishop.core.speedup (bench and exports use
+Speed-ups follow the one rule in chaishop.core.measure.speedup (bench and exports use
 it too): against the latest *complete* sequential run of the same recipe,
 orders and order size.  Cancelled, failed or short runs are shown, marked,
 and never used as a baseline.  A run the shop started by itself as the
@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from chaishop.core import events as ev
-from chaishop.core import speedup as su
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure import speedup as su
 
 # Wider than this, the table shows every column; narrower, only the essentials.
 FULL_WIDTH = 50
@@ -140,7 +140,7 @@ class Scoreboard(Widget):
     def _chart(self, rows, width: int, full: bool) -> Text:
         """Wall time of each run as a bar: shorter is faster (unfinished runs: hatched)."""
         label_w = 20 if full else 3
-        # KiB of RSS per barista (derived, core.observe.memory), where runs measured it.
+        # KiB of RSS per barista (derived, core.measure.memory), where runs measured it.
         memory = full and any(r.rss_per_barista_kib is not None for _, (r, _, _) in rows)
         bar_w = max(4, width - label_w - 9 - (MEMORY_W if memory else 0))
         top = max(r.wall_s for _, (r, _, _) in rows)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 
 NO_BASELINE = "no sequential run of this work yet: press s"
 

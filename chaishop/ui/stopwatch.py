@@ -16,9 +16,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
-from chaishop.core import events as ev
-from chaishop.core.observe.noise import NOISY_CORES
-from chaishop.core.speedup import MIN_WALL_S
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure.noise import NOISY_CORES
+from chaishop.core.measure.speedup import MIN_WALL_S
 
 # Always this many characters in the Digits, so an update never changes its width.
 DIGITS_FORMAT = "{:7.2f}"

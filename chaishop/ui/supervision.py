@@ -1,4 +1,4 @@
-"""What the shop shows when the kitchen crashes, hangs or comes back (see core.supervisor).
+"""What the shop shows when the kitchen crashes, hangs or comes back (see core.kitchen.supervisor).
 
     Supervisor.poll() ──▶ FeedMixin._drain ──▶ handlers below
         KitchenDown(reason, restart_in) ──▶ error toast; header: "…: restarting…" or "…gave up"
@@ -6,7 +6,7 @@
         RunLost(run, reason)            ──▶ the run that was on ends: stopwatch says why
         (the lost run's baristas arrive as FAILED events: their panes say why too)
     every drain: kitchen.status (the seconds of silence grow) ──▶ header, when it changed
-    SIGTERM / SIGHUP ──▶ app.exit, and a hard deadline (core.lifeline) in case exit hangs
+    SIGTERM / SIGHUP ──▶ app.exit, and a hard deadline (core.kitchen.lifeline) in case exit hangs
     served (chaishop serve): every ROOM_EVERY_S, Room.others_brewing() (measured) ──▶ header
 
 The scoreboard, the settings and the calibration stay: the new kitchen gets
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from chaishop.core import lifeline
-from chaishop.core.room import Room
-from chaishop.core.supervisor import KitchenBack, KitchenDown, KitchenSilent, RunLost
+from chaishop.core.kitchen import lifeline
+from chaishop.core.kitchen.room import Room
+from chaishop.core.kitchen.supervisor import KitchenBack, KitchenDown, KitchenSilent, RunLost
 
 # How often a served shop looks at the other visitors' kitchens (a psutil scan).
 ROOM_EVERY_S = 1.0

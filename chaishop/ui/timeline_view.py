@@ -1,11 +1,11 @@
 """The timeline: one strip per barista, the share of a core it really got, live.
 
     ShopApp: the shown run's Events (bounded) + the front of house's LaneSampler
-        --show(events, t0, t1, samples, method)--> core.timeline.build --> Timeline
-        render() --core.timeline.cells(n)--> per cell a block as high as the share of
+        --show(events, t0, t1, samples, method)--> core.measure.timeline.build --> Timeline
+        render() --core.measure.timeline.cells(n)--> per cell a block as high as the share of
         a core the barista got, on a background that says what it did with the rest:
         waiting for the GIL, for a core (the machine is busy), for I/O, or idle
-    a rush hour (no events, summaries): show_crew(samples, ...) --core.summary.aggregate-->
+    a rush hour (no events, summaries): show_crew(samples, ...) --core.measure.summary.aggregate-->
         one lane per state: how many baristas were waiting, brewing, done, failed
 
 Redrawn a few times a second while a run is on, and once more when it ends;
@@ -20,9 +20,9 @@ from typing import Iterable
 from rich.text import Text
 from textual.widget import Widget
 
-from chaishop.core import events as ev
-from chaishop.core import summary as sm
-from chaishop.core import timeline as tl
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure import summary as sm
+from chaishop.core.measure import timeline as tl
 
 # Lanes drawn at most: a projector's side column has room for this many;
 # a bigger crew gets a "+N more" line instead of squeezing the scoreboard out.

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from chaishop.core import events as ev
-from chaishop.core.observe import lanes as lanes_mod
-from chaishop.core.observe.loop_lag import LoopLag
-from chaishop.core.rush import summarised
-from chaishop.core.speedup import SEQUENTIAL, baseline_key, timed
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure import lanes as lanes_mod
+from chaishop.core.measure.loop_lag import LoopLag
+from chaishop.core.engine.rush import summarised
+from chaishop.core.measure.speedup import SEQUENTIAL, baseline_key, timed
 from chaishop.ui.timeline_view import METHOD_EVENTS, METHOD_SAMPLER
 
 LANE_EVERY_S = lanes_mod.SAMPLE_EVERY_S  # 20 looks a second: ~0.7 % of a core

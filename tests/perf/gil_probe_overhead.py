@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from chaishop.core import events as ev
-from chaishop.core.gil import GilProbe
-from chaishop.core.recipes import calibrate
-from chaishop.core.shop import run
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure.gil import GilProbe
+from chaishop.core.workloads.recipes import calibrate
+from chaishop.core.engine.shop import run
 
 GOAL = 1.02  # the probe may cost at most 2 % of a brewing thread
 ORDERS = 4

@@ -77,7 +77,7 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]} ({gil}{', free-threaded build' if sysconfig.get_config_var('Py_GIL_DISABLED') else ''})"
           f" · {a.baristas} interpreters at once · median of {a.repeat}")
     print(f"bytecode cache: stdlib {'yes' if has_bytecode('dataclasses') else 'NO'}, "
-          f"chaishop {'yes' if has_bytecode('chaishop.core.barista') else 'NO'}; "
+          f"chaishop {'yes' if has_bytecode('chaishop.core.engine.barista') else 'NO'}; "
           f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
     print(f"wall: create {create * 1000:.0f} ms · import {imp * 1000:.0f} ms · "
           f"start-up {(create + imp) * 1000:.0f} ms (slowest interpreter)")

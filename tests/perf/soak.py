@@ -22,9 +22,9 @@ import time
 
 import psutil
 
-from chaishop.core import events as ev
-from chaishop.core.gil import WINDOW_S
-from chaishop.core.kitchen import GIL_EVERY_S, Kitchen
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure.gil import WINDOW_S
+from chaishop.core.kitchen.process import GIL_EVERY_S, Kitchen
 
 MODES = ("sequential", "threads", "processes", "asyncio")
 RECIPES = ("brew", "mixed", "orders")

@@ -14,11 +14,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from chaishop.core import events as ev
-from chaishop.core.gil import GilReading
-from chaishop.core.kitchen import GIL_EVERY_S, KitchenReady, Note
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure.gil import GilReading
+from chaishop.core.kitchen.process import GIL_EVERY_S, KitchenReady, Note
 from chaishop.core.machine import Machine
-from chaishop.core.stopwatch import barista_stats
+from chaishop.core.measure.stopwatch import barista_stats
 from chaishop.ui.app import ShopApp, ShopConfig
 from testkit import until
 
@@ -166,7 +166,7 @@ HAUL_INTS = 5_000_000
 
 def lesson_figures(spec: ev.RunSpec, events: list[ev.Event], result: ev.RunResult):
     """Add the till's counts or the haul's moving times to a brew-shaped script."""
-    from chaishop.core import lessons
+    from chaishop.core.workloads import lessons
 
     stretch = (LOCK_SLOWER if spec.recipe == "till" and spec.lock else
                HAUL_COPY_SLOWER if spec.recipe == "haul" and spec.mode == "processes"

@@ -12,7 +12,7 @@ import signal
 
 import pytest
 
-from chaishop.core.recipes import SPILL
+from chaishop.core.workloads.recipes import SPILL
 from testkit import make_app, until
 
 SIZE = (160, 45)

@@ -13,11 +13,11 @@ import time
 
 import pytest
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core import machine
 from chaishop.core.crews import interpreters_available
-from chaishop.core.gil import GilReading
-from chaishop.core.kitchen import Kitchen
+from chaishop.core.measure.gil import GilReading
+from chaishop.core.kitchen.process import Kitchen
 from scripted import scripted_app, scripted_runs
 from testkit import until
 

@@ -1,6 +1,6 @@
 """The kitchen itself faults, on screen: killed (SIGKILL) or hung (SIGSTOP) from outside.
 
-Real app, real supervised kitchen (core.supervisor).  A killed kitchen: the
+Real app, real supervised kitchen (core.kitchen.supervisor).  A killed kitchen: the
 run that was on is shown failed with the reason, the scoreboard and settings
 stay, and the next key runs in a fresh kitchen.  A hung one: within ~2 s the
 header says the kitchen is not responding; esc then ends it and starts another.
@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from chaishop.core.supervisor import SILENT_AFTER_S, Supervisor
+from chaishop.core.kitchen.supervisor import SILENT_AFTER_S, Supervisor
 from chaishop.ui.app import ShopApp, ShopConfig
 from testkit import until
 

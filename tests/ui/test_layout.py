@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.ui.scoreboard import hbar, speedups
 from scripted import scripted_app, scripted_runs
 

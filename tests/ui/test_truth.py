@@ -14,9 +14,9 @@ import multiprocessing.resource_tracker
 
 import pytest
 
-from chaishop.core import events as ev
-from chaishop.core.kitchen import Kitchen
-from chaishop.core.observe.lanes import HAVE_SCHEDSTAT
+from chaishop.core.protocol import events as ev
+from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.measure.lanes import HAVE_SCHEDSTAT
 from chaishop.ui.app import ShopApp, ShopConfig
 import scripted
 from scripted import scripted_app, scripted_runs

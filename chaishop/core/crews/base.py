@@ -21,8 +21,8 @@ import time
 from abc import ABC, abstractmethod
 from typing import Callable, ClassVar, Iterator, Sequence
 
-from chaishop.core import events as ev
-from chaishop.core.recipes import Order
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads.recipes import Order
 
 # How long events() blocks before it looks at the clock again: short enough
 # that a hung barista is caught soon after its timeout.

@@ -32,12 +32,12 @@ from dataclasses import replace
 
 import psutil
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews import dask_cluster, dask_task
 from chaishop.core.crews.base import JOIN_S
 from chaishop.core.crews.protocol import NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
-from chaishop.core.recipes import Order
+from chaishop.core.workloads.recipes import Order
 
 # How often the engine checks that every barista's worker process is alive.
 ALIVE_EVERY_S = 0.2

@@ -25,9 +25,9 @@ import os
 import signal
 import time
 
-from chaishop.core import events as ev
-from chaishop.core.barista import Cancelled, Control, failure_reason, serve_order
-from chaishop.core.recipes import Order
+from chaishop.core.protocol import events as ev
+from chaishop.core.engine.barista import Cancelled, Control, failure_reason, serve_order
+from chaishop.core.workloads.recipes import Order
 
 EVENT, END = "event", "end"
 DONE, CANCELLED, FAILED = "done", "cancelled", "failed"  # how a task ended
@@ -79,6 +79,6 @@ async def knock_out() -> None:
 
 def dask_setup(worker) -> None:
     """Preload of the shop's own LocalCluster workers: they never write to the terminal."""
-    from chaishop.core import mp
+    from chaishop.core.kitchen import mp
 
     mp.silence_stdio()

@@ -23,10 +23,10 @@ import struct
 import threading
 import time
 
-from chaishop.core import events as ev
-from chaishop.core.barista import Cancelled, Control, serve
+from chaishop.core.protocol import events as ev
+from chaishop.core.engine.barista import Cancelled, Control, serve
 from chaishop.core.crews.protocol import CANCEL, KNOCK, NEXT
-from chaishop.core.recipes import Order
+from chaishop.core.workloads.recipes import Order
 
 ORDER = "order"  # engine -> barista: (ORDER, fields of the Order) or (ORDER, None)
 EVENT = "event"  # barista -> engine: (EVENT, fields of the Event)

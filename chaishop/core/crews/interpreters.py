@@ -34,14 +34,14 @@ import threading
 import time
 from dataclasses import replace
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 from chaishop.core.crews.base import JOIN_S, join_all
 from chaishop.core.crews.interpreter_api import backend, interpreters_available
 from chaishop.core.crews.interpreter_barista import (BOOT, EVENT, HEADER, Link, event_msg,
                                                     order_msg)
 from chaishop.core.crews.protocol import CANCEL, KNOCK, NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
-from chaishop.core.recipes import Order
+from chaishop.core.workloads.recipes import Order
 
 _READ_SIZE = 65536  # one pipe's worth: drain it in one read
 

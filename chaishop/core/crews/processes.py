@@ -21,13 +21,13 @@ import os
 import signal
 import time
 
-from chaishop.core import events as ev
-from chaishop.core import mp
-from chaishop.core.barista import Cancelled, Control, serve
+from chaishop.core.protocol import events as ev
+from chaishop.core.kitchen import mp
+from chaishop.core.engine.barista import Cancelled, Control, serve
 from chaishop.core.crews.base import JOIN_S, join_all
 from chaishop.core.crews.protocol import CANCEL, NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
-from chaishop.core.recipes import Order
+from chaishop.core.workloads.recipes import Order
 
 
 def barista_process(barista: int, conn: multiprocessing.connection.Connection,

@@ -26,11 +26,11 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Iterable
 
-from chaishop.core import events as ev
-from chaishop.core import haul
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import haul
 from chaishop.core.crews.base import Crew
 from chaishop.core.crews.protocol import CANCEL, KNOCK, NEXT
-from chaishop.core.recipes import Order
+from chaishop.core.workloads.recipes import Order
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class RemoteCrew(Crew):
         """Stop every barista (by force if need be) and release the transport."""
 
     # Per-run shared resources: by default what the run gave the crew before start
-    # (core.lessons.prepare sets crew.shared: the till the baristas ring on).
+    # (core.workloads.lessons.prepare sets crew.shared: the till the baristas ring on).
     def _open_shared(self) -> object:
         return self.shared
 

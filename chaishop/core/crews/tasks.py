@@ -13,12 +13,12 @@ import asyncio
 import threading
 import time
 
-from chaishop.core.barista import Control, serve_async
+from chaishop.core.engine.barista import Control, serve_async
 from chaishop.core.crews.base import JOIN_S
 from chaishop.core.crews.threads import QuietInRushHour
-from chaishop.core.observe.loop_lag import LoopLagProbe
-from chaishop.core.recipes import Order
-from chaishop.core.rush import checkin_s
+from chaishop.core.measure.loop_lag import LoopLagProbe
+from chaishop.core.workloads.recipes import Order
+from chaishop.core.engine.rush import checkin_s
 
 
 class TaskCrew(QuietInRushHour):

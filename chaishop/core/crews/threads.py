@@ -10,11 +10,11 @@ import queue
 import threading
 import time
 
-from chaishop.core import events as ev
-from chaishop.core.barista import Control, serve
+from chaishop.core.protocol import events as ev
+from chaishop.core.engine.barista import Control, serve
 from chaishop.core.crews.base import JOIN_S, join_all, InProcessCrew
-from chaishop.core.recipes import Order
-from chaishop.core.rush import checkin_s, summarised
+from chaishop.core.workloads.recipes import Order
+from chaishop.core.engine.rush import checkin_s, summarised
 
 
 class QuietInRushHour(InProcessCrew):

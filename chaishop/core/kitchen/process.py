@@ -21,7 +21,7 @@ The kitchen is started with ``spawn`` (a clean interpreter, nothing inherited
 but the pipe) and process baristas are the kitchen's own children.  If the UI
 dies, however it dies, the kitchen's parent watchdog stops the run and exits.
 Its temp files live in a private folder that close() (or the watchdog) removes;
-close() gives QUIT_GRACE_S, then SIGKILLs it all.  core.supervisor heals it.
+close() gives QUIT_GRACE_S, then SIGKILLs it all.  core.kitchen.supervisor heals it.
 """
 
 from __future__ import annotations
@@ -37,16 +37,17 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chaishop.core import events as ev
-from chaishop.core import lessons, mp
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import lessons
+from chaishop.core.kitchen import mp
 from chaishop.core.crews import close_warm, no_more_restarts
-from chaishop.core.kitchen_msgs import Heartbeat, KitchenGone, KitchenReady, Note  # noqa: F401
-from chaishop.core.gil import GilProbe
+from chaishop.core.protocol.kitchen import Heartbeat, KitchenGone, KitchenReady, Note  # noqa: F401
+from chaishop.core.measure.gil import GilProbe
 from chaishop.core.machine import Machine, describe
-from chaishop.core.recipes import DEFAULT_ORDER_S, GRIND, calibrate, calibrate_grind
+from chaishop.core.workloads.recipes import DEFAULT_ORDER_S, GRIND, calibrate, calibrate_grind
 
 if TYPE_CHECKING:  # the front of house imports this module for Kitchen and its messages only:
-    from chaishop.core.shop import Run  # crews load in the kitchen process (a faster first frame)
+    from chaishop.core.engine.shop import Run  # crews load in the kitchen process (a faster first frame)
 
 RUN, CANCEL, KNOCK, QUIT = "run", "cancel", "knock", "quit"
 
@@ -92,7 +93,7 @@ class _Kitchen:
         if spec.size <= 0 and spec.recipe not in lessons.RECIPES:  # those size themselves
             spec = replace(spec, size=self.grind_size if spec.recipe == GRIND else self.size)
         try:
-            from chaishop.core.shop import kitchen_run
+            from chaishop.core.engine.shop import kitchen_run
 
             run = kitchen_run(spec, self.send, companions=(os.getppid(),))
         except ValueError as exc:
@@ -211,7 +212,7 @@ def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, si
     kitchen.gil_thread.start()  # heartbeats from now on, calibration included
     try:
         mp.warm_up()
-        import chaishop.core.shop  # noqa: F401  (every crew, loaded before the first run is asked for)
+        import chaishop.core.engine.shop  # noqa: F401  (every crew, loaded before the first run is asked for)
 
         grind_size = calibrate_grind(order_s)
         if size:  # a brew size was imposed (--size, tests): grind orders keep the same proportion

@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator  # lighter than typing
 
-from chaishop.core import events as ev
-from chaishop.core import haul, till
-from chaishop.core.observe.lanes import SelfCounters
-from chaishop.core.recipes import (BREW, BREW_CHUNK, GRIND, HAUL, TILL, WAIT, WAIT_SLICE_S, Order,
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import haul, till
+from chaishop.core.measure.lanes import SelfCounters
+from chaishop.core.workloads.recipes import (BREW, BREW_CHUNK, GRIND, HAUL, TILL, WAIT, WAIT_SLICE_S, Order,
                                    Spilled, brew, grind, steps)
 
 # A barista reports progress at most this often: enough for smooth bars and a
@@ -59,7 +59,7 @@ class Control:
         self.timeout_s = timeout_s
         # How often a waiting barista wakes to report progress and look for a
         # cancel: every WAIT_SLICE_S in a small crew, less often in a rush hour
-        # (see chaishop.core.rush.checkin_s).
+        # (see chaishop.core.engine.rush.checkin_s).
         self.checkin_s = checkin_s
         # Whether the barista reads its own thread's schedstat (time waiting for a core)
         # at each report.  Not in a rush hour: with 3,000 threads each opening and
@@ -94,9 +94,9 @@ class _Reporter:
     Every event carries the barista's CPU clock and, on Linux, its thread's
     cumulative wait for a core (schedstat, ~3 µs a read): read here, at the
     barista's own moments, they add up exactly to its totals over a run
-    (core.stopwatch), which no sampler outside could give for a thread that
+    (core.measure.stopwatch), which no sampler outside could give for a thread that
     ends between two looks.  In a rush hour progress is sent less often
-    (``every_s``, see chaishop.core.rush).
+    (``every_s``, see chaishop.core.engine.rush).
     """
 
     def __init__(self, emit: Emit, barista: int, who: str, cpu_clock: Callable[[], float] | None,

@@ -31,7 +31,7 @@ import psutil
 
 # Modules the forkserver imports once, so each barista process starts without
 # importing them again.  They import nothing heavy (no Textual).
-FORKSERVER_PRELOAD = ["chaishop.core.barista", "chaishop.core.crews.processes"]
+FORKSERVER_PRELOAD = ["chaishop.core.engine.barista", "chaishop.core.crews.processes"]
 
 # How long end_family waits for SIGKILLed processes to be gone (they always go).
 REAP_S = 2.0

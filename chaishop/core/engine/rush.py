@@ -2,7 +2,7 @@
 
     crew size --checkin_s()--> how often each waiting barista wakes (barista.Control)
               --summarised()--> kitchen sends CrewSummary instead of every Event
-                                (core.summary), the UI draws a grid instead of panes
+                                (core.measure.summary), the UI draws a grid instead of panes
 
 A small crew reports every barista's progress every 50 ms, and the UI shows a
 pane per barista.  5,000 baristas doing that would be 100,000 wake-ups and
@@ -15,7 +15,7 @@ work itself (one sleep of the order's length, in slices) is unchanged.
 from __future__ import annotations
 
 from chaishop.core.menu import MAX_PANES
-from chaishop.core.recipes import WAIT_SLICE_S
+from chaishop.core.workloads.recipes import WAIT_SLICE_S
 
 # Past this many baristas the panes give way to a grid and the kitchen
 # summarises the event stream: 16 panes is what still fits a projector.

@@ -22,12 +22,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from chaishop.core import events as ev
-from chaishop.core import mp
-from chaishop.core.kitchen import Kitchen
-from chaishop.core.kitchen_msgs import KitchenGone, KitchenReady
-from chaishop.core.recipes import DEFAULT_ORDER_S
-from chaishop.core.rush import summarised
+from chaishop.core.protocol import events as ev
+from chaishop.core.kitchen import mp
+from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.protocol.kitchen import KitchenGone, KitchenReady
+from chaishop.core.workloads.recipes import DEFAULT_ORDER_S
+from chaishop.core.engine.rush import summarised
 
 # Three crashes in half a minute is a kitchen that cannot live here (a broken
 # install, the OOM killer): restarting again would only hide it.

@@ -9,9 +9,9 @@ measured: a run that lost nothing says 0 and why; a cost is a difference of two 
 
 from __future__ import annotations
 
-from chaishop.core import events as ev
-from chaishop.core import lessons
-from chaishop.core.recipes import HAUL, TILL
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import lessons
+from chaishop.core.workloads.recipes import HAUL, TILL
 
 GIL_LINE = "The GIL protects the interpreter's own objects, not your data."
 FREE_LINE = "Free-threaded builds make that visible: even till.cups += 1 loses there."

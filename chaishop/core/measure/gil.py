@@ -31,7 +31,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from chaishop.core.observe.lanes import SelfCounters
+from chaishop.core.measure.lanes import SelfCounters
 
 # How long the probe sleeps between looks.  Every wake-up under contention
 # forces a GIL hand-over away from a brewing thread: at 5 ms (200 looks a

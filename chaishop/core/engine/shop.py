@@ -18,15 +18,15 @@ import random
 import threading
 from typing import Callable
 
-from chaishop.core import events as ev
-from chaishop.core import lessons
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import lessons
 from chaishop.core.crews import make_crew
-from chaishop.core.observe.memory import MemoryWatch
-from chaishop.core.observe.noise import NoiseMeter
-from chaishop.core.recipes import make_orders
-from chaishop.core.rush import summarised
-from chaishop.core.stopwatch import Stopwatch
-from chaishop.core.summary import Summariser
+from chaishop.core.measure.memory import MemoryWatch
+from chaishop.core.measure.noise import NoiseMeter
+from chaishop.core.workloads.recipes import make_orders
+from chaishop.core.engine.rush import summarised
+from chaishop.core.measure.stopwatch import Stopwatch
+from chaishop.core.measure.summary import Summariser
 
 Sink = Callable[[object], None]
 
@@ -37,7 +37,7 @@ def _ignore(_: object) -> None:
 
 class Run:
     """``summarise``: send CrewSummary messages instead of every barista Event
-    (the kitchen does so for crews too big for panes, see core.rush)."""
+    (the kitchen does so for crews too big for panes, see core.engine.rush)."""
 
     def __init__(self, spec: ev.RunSpec, sink: Sink = _ignore, companions: tuple[int, ...] = (),
                  summarise: bool = False):
@@ -130,7 +130,7 @@ def run(spec: ev.RunSpec, sink: Sink = _ignore) -> ev.RunResult:
 
 
 def kitchen_run(spec: ev.RunSpec, sink: Sink, companions: tuple[int, ...] = ()) -> Run:
-    """The kitchen's run: a crew too big for panes is summarised (core.rush); a
+    """The kitchen's run: a crew too big for panes is summarised (core.engine.rush); a
     sequential run is one barista, whatever the crew size says."""
     return Run(spec, sink, companions,
                summarise=spec.mode != "sequential" and summarised(spec.baristas))

@@ -17,7 +17,7 @@ import collections
 from dataclasses import dataclass, field
 from typing import Callable
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 
 # A summary ten times a second: the UI redraws at that rate anyway.
 SUMMARY_EVERY_S = 0.1
@@ -45,7 +45,7 @@ class CrewSummary:
     clocked_in: int  # baristas that said they were ready
     failures: tuple[tuple[str, int], ...] = ()  # (reason, how many), most common first
     events: int = 0  # barista events summarised into this one
-    rss_mib: float | None = None  # the kitchen and its children now (core.observe.memory)
+    rss_mib: float | None = None  # the kitchen and its children now (core.measure.memory)
     os_threads: int | None = None
     final: bool = False  # the last summary of the run
     counts: tuple[int, ...] = field(init=False)

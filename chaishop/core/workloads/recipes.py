@@ -21,8 +21,8 @@ MIXED = "mixed"
 GRIND = "grind"
 WAIT = "wait"  # the step kind of an I/O wait
 CPU_BOUND = (BREW, GRIND, "spill")  # speed-up can never beat the number of cores
-TILL = "till"  # ring up cups on a till the crew shares (chaishop.core.till)
-HAUL = "haul"  # total a big payload that travels with each order (chaishop.core.haul)
+TILL = "till"  # ring up cups on a till the crew shares (chaishop.core.workloads.till)
+HAUL = "haul"  # total a big payload that travels with each order (chaishop.core.workloads.haul)
 
 # Not offered in menus: like brew, but order #1 is spilled (raises), to show how
 # a crew copes with a barista that crashes while the others go on.
@@ -108,7 +108,7 @@ def make_orders(recipe: str, count: int, size: int, wait_s: float) -> list[Order
         raise ValueError(f"unknown recipe {recipe!r}")
     payload = None
     if recipe == HAUL:  # one list for every order: the customer brings it, it is not the shop's cost
-        from chaishop.core.haul import make_payload
+        from chaishop.core.workloads.haul import make_payload
 
         payload = make_payload(size)
     return [Order(n, recipe, size, wait_s, payload) for n in range(1, count + 1)]

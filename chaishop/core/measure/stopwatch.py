@@ -24,8 +24,8 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from chaishop.core import events as ev
-from chaishop.core.timeline import CPU_BREWING_SHARE  # a stretch with no phase: brewing if above
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure.timeline import CPU_BREWING_SHARE  # a stretch with no phase: brewing if above
 
 
 class _Tally:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from chaishop.core import events as ev
-from chaishop.core import haul, till
-from chaishop.core.recipes import HAUL, TILL
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import haul, till
+from chaishop.core.workloads.recipes import HAUL, TILL
 
 RECIPES = (TILL, HAUL)
 IN_PROCESS = ("sequential", "threads", "asyncio")  # baristas share the engine's objects
@@ -166,7 +166,7 @@ def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson:
                     lock = threading.Lock()
             lesson.shared = till.Shared(till.Till(), lock, spec.ring)
         elif kind == VALUE:
-            from chaishop.core import mp
+            from chaishop.core.kitchen import mp
 
             value = mp.context().Value("q", 0)
             lesson.shared = till.Shared(value, value.get_lock() if spec.lock else None, spec.ring)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from chaishop.core.recipes import CPU_BOUND
+from chaishop.core.workloads.recipes import CPU_BOUND
 
 SEQUENTIAL = "sequential"
 # A wall time under this cannot be timed honestly (a run of nothing).

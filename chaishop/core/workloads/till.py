@@ -183,7 +183,7 @@ def ring_async(shared: Shared, cups: int, report: Callable[[int], None],
 
 
 def _rate(ringer: Callable, budget_s: float) -> float:
-    from chaishop.core.recipes import best_rate
+    from chaishop.core.workloads.recipes import best_rate
 
     till = Till()
     return best_rate(lambda n: ringer(till, n, None), 20_000, budget_s)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 
-from chaishop.core import events as ev
-from chaishop.core import mp
+from chaishop.core.protocol import events as ev
+from chaishop.core.kitchen import mp
 from chaishop.core.menu import MODE
-from chaishop.core.shop import run
+from chaishop.core.engine.shop import run
 
 # How long a fresh run's process may take to exit after sending its result.
 FRESH_EXIT_S = 5.0

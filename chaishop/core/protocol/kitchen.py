@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chaishop.core import mp
+from chaishop.core.kitchen import mp
 from chaishop.core.machine import Machine
 
 

@@ -2,7 +2,7 @@
 
     [Event] of one run --build()--> Timeline: per barista [Segment(start, end, state)]
         + per barista counters [(t, cpu_s, core_wait_s)] (from the events' CPU clocks,
-          or from an outside sampler, core.observe.lanes)
+          or from an outside sampler, core.measure.lanes)
         --cells(n)--> per barista n Cells: the share of a core it got, and what it
           did with the rest (waiting for the GIL, for a core, for I/O, or idle)
         --render_shares(n)--> "▄▄▄█  ░" strips (block height = share of a core)
@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from chaishop.core import events as ev
+from chaishop.core.protocol import events as ev
 
 BREWING = "brewing"
 WAITING = "waiting"
@@ -156,7 +156,7 @@ def build(events: Iterable[ev.Event], t0: float | None = None,
           t1: float | None = None, samples: dict[int, list[Point]] | None = None) -> Timeline:
     """Per-barista segments over [t0, t1] (default: the first to the last event).
 
-    ``samples``: counters from an outside sampler (core.observe.lanes), used for
+    ``samples``: counters from an outside sampler (core.measure.lanes), used for
     the baristas they cover instead of the events' own clocks."""
     evs = [e for e in events if isinstance(e, ev.Event)]
     if not evs:

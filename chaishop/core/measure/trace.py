@@ -13,7 +13,7 @@ microseconds from the first run's start.  Each run is a trace "process"
 each barista a "thread" named by its real identity (thread id, pid, task name);
 track 0 holds the run itself and its start-up.  On a barista's track, "order #n"
 spans TAKEN to DONE, with its brewing and waiting stretches (from
-chaishop.core.timeline, so the trace shows what the shop's timeline shows)
+chaishop.core.measure.timeline, so the trace shows what the shop's timeline shows)
 nested inside.  A failure is an instant event with its reason.
 """
 
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from chaishop.core import events as ev
-from chaishop.core import timeline
+from chaishop.core.protocol import events as ev
+from chaishop.core.measure import timeline
 
 US = 1e6  # trace timestamps are microseconds
 RUN_TRACK = 0  # tid of a run's own track; baristas are 1..N

@@ -59,7 +59,7 @@ class Event:
     # kitchen find its /proc/PID/task/TID from these.
     pid: int = 0
     tid: int = 0
-    # The till and haul recipes (chaishop.core.lessons), None elsewhere:
+    # The till and haul recipes (chaishop.core.workloads.lessons), None elsewhere:
     cups: int | None = None  # cups this barista rang up so far in this run
     till: int | None = None  # what the till it rings on showed when it last looked
     transfer_s: float | None = None  # seconds this barista spent waiting for data to arrive
@@ -92,7 +92,7 @@ class RunStarted:
 
 @dataclass(frozen=True)
 class BaristaStats:
-    """What one barista really got while it held orders (measured, see core.stopwatch)."""
+    """What one barista really got while it held orders (measured, see core.measure.stopwatch)."""
 
     barista: int
     cpu_s: float | None  # CPU while holding orders (None: the OS gives no per-worker clock)
@@ -140,7 +140,7 @@ class RunResult:
     # waits for the GIL here, a process for its interpreter to load).
     create_s: float | None = None
     # CPU used meanwhile by other programs and the hypervisor, in cores (see
-    # core.observe.noise); None where it was not measured.
+    # core.measure.noise); None where it was not measured.
     other_cpu_cores: float | None = None
     steal_cores: float | None = None
     noisy: bool = False
@@ -148,13 +148,13 @@ class RunResult:
     # on few cores it is CPU the baristas did not get.  None outside the app.
     front_cpu_cores: float | None = None
     baseline: bool = False  # started by the shop itself, as the speed-up baseline
-    # The kitchen and its children, sampled during the run (core.observe.memory);
+    # The kitchen and its children, sampled during the run (core.measure.memory);
     # None where not measured.  Per barista is derived: (peak - idle) / crew.
     idle_rss_mib: float | None = None
     peak_rss_mib: float | None = None
     rss_per_barista_kib: float | None = None
     os_threads_peak: int | None = None
-    # The till and haul recipes (chaishop.core.lessons); None for the others.
+    # The till and haul recipes (chaishop.core.workloads.lessons); None for the others.
     cups_rung: int | None = None
     cups_counted: int | None = None  # on the shared till (or the baristas' own tills)
     cups_lost: int | None = None  # rung but not counted: lost updates

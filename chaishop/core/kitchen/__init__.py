@@ -1,0 +1,1 @@
+"""The kitchen process and its supervision: start, heal, end, and multiprocessing done carefully."""
