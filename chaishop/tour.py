@@ -107,13 +107,14 @@ def measured(step: TourStep, machine: MachineLike | None, result: ResultLike | N
     text = caption_for(step, machine)
     if result is None or not result.complete:
         return f"{text}\nMeasured: the run did not complete."
-    if step.recipe == "till" and getattr(result, "cups_rung", None):
-        lost, rung = result.cups_lost, result.cups_rung
+    lesson = getattr(result, "lesson", None)  # the till's or the haul's own figures
+    if step.recipe == "till" and getattr(lesson, "cups_rung", None):
+        lost, rung = lesson.cups_lost, lesson.cups_rung
         return f"{text}\nMeasured: {lost:,} of {rung:,} cups lost ({100 * lost / rung:.0f} %)."
-    if step.recipe == "haul" and getattr(result, "transfer_s", None) is not None:
-        wall = result.wall_s
-        return (f"{text}\nMeasured: {result.transfer_s:.2f} s of {wall:.2f} s moving data "
-                f"({100 * result.transfer_s / wall if wall else 0:.0f} %).")
+    if step.recipe == "haul" and getattr(lesson, "transfer_s", None) is not None:
+        wall, moved = result.wall_s, lesson.transfer_s
+        return (f"{text}\nMeasured: {moved:.2f} s of {wall:.2f} s moving data "
+                f"({100 * moved / wall if wall else 0:.0f} %).")
     if step.mode == "sequential":
         return f"{text}\nMeasured: {result.parallelism:.2f} cores busy on average."
     gain = "" if speedup is None else f"{speedup:.2f}x the sequential speed, "

@@ -20,7 +20,7 @@ import multiprocessing.resource_tracker
 import sys
 from pathlib import Path
 
-from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.kitchen.client import Kitchen
 from chaishop.ui.app import ShopApp, ShopConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

@@ -9,7 +9,7 @@ import psutil
 import pytest
 
 from chaishop.core.crews import close_warm
-from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.kitchen.client import Kitchen
 from testkit import wait_until
 
 # Brew iterations per order for tests that run the real kitchen: milliseconds of

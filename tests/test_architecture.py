@@ -22,7 +22,8 @@ def test_import_linter_contracts_hold():
 
 
 def test_headless_engine_never_loads_textual():
-    code = ("import sys; import chaishop.cli, chaishop.core.bench, chaishop.core.kitchen.process; "
+    code = ("import sys; import chaishop.cli, chaishop.core.bench, chaishop.core.kitchen.process, "
+            "chaishop.core.kitchen.client, chaishop.core.kitchen.supervisor; "
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

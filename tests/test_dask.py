@@ -156,7 +156,7 @@ def test_bench_on_an_existing_cluster_leaves_it_running(hand_started_cluster):
     report = bench.bench(["dask"], "brew", 2, 4, TINY, 0.0, repeat=1, warmup=False,
                          scheduler=address)
     (row,) = report.rows
-    assert row.mode == "dask" and row.orders == 4
+    assert row.result.mode == "dask" and row.result.orders == 4
     assert report.cluster["scheduler"] == address and not report.cluster["started_here"]
     assert all(p.poll() is None for p in procs)  # we never shut down a cluster we did not start
     from distributed import Client
@@ -181,7 +181,7 @@ def test_killing_the_kitchen_ends_its_dask_workers():
     import multiprocessing.resource_tracker
     import signal
 
-    from chaishop.core.kitchen.process import Kitchen
+    from chaishop.core.kitchen.client import Kitchen
 
     multiprocessing.resource_tracker.ensure_running()
     k = Kitchen(size=TINY).start()

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from chaishop.core.measure.gil import GilProbe, GilReading, summarize
+from chaishop.core.measure.gil import GilProbe, summarize
+from chaishop.core.protocol.gauges import GilReading
 from chaishop.core.machine import gil_enabled
 from chaishop.core.workloads.recipes import brew
 

@@ -17,9 +17,8 @@ import pytest
 from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen import mp
 from chaishop.core.crews import MODES
-from chaishop.core.protocol.kitchen import KitchenReady
-from chaishop.core.kitchen.supervisor import (MAX_CRASHES, SILENT_AFTER_S, KitchenBack, KitchenDown,
-                                      KitchenSilent, RunLost, Supervisor)
+from chaishop.core.protocol.kitchen import KitchenBack, KitchenDown, KitchenReady, KitchenSilent, RunLost
+from chaishop.core.kitchen.supervisor import MAX_CRASHES, SILENT_AFTER_S, Supervisor
 
 SIZE = 200_000  # brew iterations: tiny orders; the long runs wait instead
 LONG_WAIT_S = 6.0  # an I/O order long enough to fault it mid-run

@@ -14,7 +14,8 @@ import pytest
 
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.kitchen.process import Kitchen, KitchenReady, Note
+from chaishop.core.kitchen.client import Kitchen
+from chaishop.core.protocol.kitchen import KitchenReady, Note
 
 
 def wait_for(kitchen: Kitchen, kind: type, timeout: float = 20.0) -> list[object]:
@@ -69,7 +70,7 @@ def test_knock_out_without_a_run_is_a_warning_not_a_crash():
 ORPHAN_SCRIPT = textwrap.dedent("""
     import sys, time
     from chaishop.core.protocol import events as ev
-    from chaishop.core.kitchen.process import Kitchen
+    from chaishop.core.kitchen.client import Kitchen
     if __name__ == "__main__":
         k = Kitchen(size=10**9).start()
         k.wait_ready()

@@ -19,7 +19,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import lessons, till
 from chaishop.core.measure import timeline as tl
 from chaishop.core.crews import MODES
-from chaishop.core.workloads.haul import expected_total, make_payload
+from chaishop.core.workloads.haul import HaulResult, expected_total, make_payload
 from chaishop.core.workloads.recipes import HAUL, TILL
 from chaishop.core.engine.shop import run
 
@@ -32,8 +32,10 @@ def till_run(mode: str, cups: int = CUPS, **kw) -> tuple[ev.RunResult, list[ev.E
     seen: list[object] = []
     result = run(ev.RunSpec(mode, TILL, 2, 2, cups, 0.0, **kw), seen.append)
     assert result.complete
-    assert result.cups_rung == 2 * cups  # every cup was rung, whatever the till kept
-    assert result.cups_counted + result.cups_lost == result.cups_rung
+    t = result.lesson
+    assert isinstance(t, till.TillResult)
+    assert t.cups_rung == 2 * cups  # every cup was rung, whatever the till kept
+    assert t.cups_counted + t.cups_lost == t.cups_rung
     return result, [e for e in seen if isinstance(e, ev.Event)]
 
 
@@ -45,36 +47,38 @@ def test_threads_lose_cups_with_a_call_between_read_and_write_and_none_with_the_
     # Sized by time, not by count: 400 k cups once took only 0.067 s on a fast machine, a
     # dozen switch intervals, and CI saw none of them land between a read and its write.
     # ~0.4 s of ringing each is some 80 intervals per thread.
-    lost, _ = till_run("threads", max(CUPS, till.calibrate(0.4, aio=False)))
-    assert lost.till == lessons.OBJECT
+    lost_run, _ = till_run("threads", max(CUPS, till.calibrate(0.4, aio=False)))
+    lost = lost_run.lesson
+    assert lost.sharing == lessons.OBJECT
     if getattr(sys, "_is_gil_enabled", lambda: True)():
         # The GIL hands over every switch interval, so the two threads interleave for sure.
         # Without it they interleave only if the OS runs them at once, which a loaded
         # machine may not do (measured on 3.14t: 0 lost once while other work held the
         # cores); bench shows the loss there (README).
-        assert lost.cups_lost > 0, f"two threads ringing {lost.cups_rung:,} cups in {lost.wall_s:.2f} s, a call in the window, lost none"
-    locked, _ = till_run("threads", lock=True)
+        assert lost.cups_lost > 0, f"two threads ringing {lost.cups_rung:,} cups in {lost_run.wall_s:.2f} s, a call in the window, lost none"
+    locked = till_run("threads", lock=True)[0].lesson
     assert locked.cups_lost == 0 and locked.cups_counted == locked.cups_rung
     assert locked.lock and not lost.lock
 
 
 def test_asyncio_loses_only_with_an_await_between_read_and_write():
-    split, _ = till_run("asyncio", ASYNC_CUPS)
+    split = till_run("asyncio", ASYNC_CUPS)[0].lesson
     assert split.cups_lost > 0  # the two tasks switch at every await: certain
-    plain, _ = till_run("asyncio", ASYNC_CUPS, ring="plain")
+    plain = till_run("asyncio", ASYNC_CUPS, ring="plain")[0].lesson
     assert plain.cups_lost == 0  # no await between read and write: no switch, nothing lost
-    locked, _ = till_run("asyncio", ASYNC_CUPS, lock=True)
+    locked = till_run("asyncio", ASYNC_CUPS, lock=True)[0].lesson
     assert locked.cups_lost == 0
 
 
 def test_one_barista_never_loses_a_cup():
-    result, _ = till_run("sequential")
+    result = till_run("sequential")[0].lesson
     assert result.cups_lost == 0 and result.cups_counted == result.cups_rung
 
 
 def test_processes_without_shared_memory_each_count_on_a_till_of_their_own():
-    result, events = till_run("processes", 50_000)
-    assert result.till == lessons.OWN
+    run_result, events = till_run("processes", 50_000)
+    result = run_result.lesson
+    assert result.sharing == lessons.OWN
     assert result.cups_lost == 0 and result.cups_counted == result.cups_rung
     # Each barista's till shows only its own cups.
     last = {e.barista: e for e in events if e.kind == ev.FINISHED}
@@ -82,17 +86,17 @@ def test_processes_without_shared_memory_each_count_on_a_till_of_their_own():
 
 
 def test_processes_on_a_value_with_its_lock_lose_nothing():
-    result, _ = till_run("processes", 50_000, share=True, lock=True)
-    assert result.till == lessons.VALUE and result.cups_lost == 0
-    unlocked, _ = till_run("processes", 50_000, share=True)
-    assert unlocked.till == lessons.VALUE  # may lose or not: depends on the cores it gets
+    result = till_run("processes", 50_000, share=True, lock=True)[0].lesson
+    assert result.sharing == lessons.VALUE and result.cups_lost == 0
+    unlocked = till_run("processes", 50_000, share=True)[0].lesson
+    assert unlocked.sharing == lessons.VALUE  # may lose or not: depends on the cores it gets
 
 
 @pytest.mark.parametrize("mode", [m for m in MODES if m not in ("sequential", "threads", "asyncio",
                                                                   "processes")])
 def test_other_modes_share_nothing_and_lose_nothing(mode):
-    result, _ = till_run(mode, 50_000)
-    assert result.till == lessons.OWN and result.cups_lost == 0
+    result = till_run(mode, 50_000)[0].lesson
+    assert result.sharing == lessons.OWN and result.cups_lost == 0
 
 
 def test_live_events_carry_cups_and_the_till_reading():
@@ -109,21 +113,22 @@ def haul_run(mode: str, **kw) -> tuple[ev.RunResult, list[ev.Event]]:
     seen: list[object] = []
     result = run(ev.RunSpec(mode, HAUL, 2, 4, INTS, 0.0, **kw), seen.append)
     assert result.complete, "a payload arrived wrong or a barista failed"
+    assert isinstance(result.lesson, HaulResult)
     return result, [e for e in seen if isinstance(e, ev.Event)]
 
 
 @pytest.mark.parametrize("mode", ["sequential", "threads", "asyncio"])
 def test_nothing_moves_between_baristas_of_one_process(mode):
     result, events = haul_run(mode)
-    assert result.transfer_s == 0.0
+    assert result.lesson.transfer_s == 0.0
     assert not any(e.phase == ev.MOVING for e in events)
 
 
 def test_processes_pay_to_move_each_payload_and_the_timeline_shows_it():
     result, events = haul_run("processes")
-    assert 0 < result.transfer_s <= result.wall_s
-    assert set(result.barista_transfer_s) == {1, 2}
-    assert sum(result.barista_transfer_s.values()) > 0
+    assert 0 < result.lesson.transfer_s <= result.wall_s
+    assert set(result.lesson.barista_transfer_s) == {1, 2}
+    assert sum(result.lesson.barista_transfer_s.values()) > 0
     moves = [e for e in events if e.phase == ev.MOVING]
     assert len(moves) == 4  # one per order
     timeline = tl.build(events)
@@ -133,7 +138,7 @@ def test_processes_pay_to_move_each_payload_and_the_timeline_shows_it():
 def test_shared_memory_carries_the_payload_intact_and_is_unlinked():
     before = shm_blocks()
     result, events = haul_run("processes", share=True)
-    assert result.share and result.transfer_s > 0  # filling the block is moving data too
+    assert result.lesson.share and result.lesson.transfer_s > 0  # filling the block is moving data too
     assert len([e for e in events if e.phase == ev.MOVING]) == 4
     assert shm_blocks() <= before  # the engine unlinked its block
 
@@ -166,9 +171,9 @@ def test_bench_table_names_the_till_and_its_losses(capsys):
 def test_no_speedup_between_different_amounts_of_work():
     from chaishop.core.bench import BenchRow, with_speedups
 
-    rows = [BenchRow("sequential", TILL, 1, 2, 1000, 2.0, 2.0, 0.0, 1.0, None),
-            BenchRow("asyncio", TILL, 2, 2, 10, 0.5, 0.5, 0.0, 1.0, None),
-            BenchRow("threads", TILL, 2, 2, 1000, 1.0, 1.0, 0.0, 1.0, None)]
+    rows = [BenchRow(result(mode="sequential", baristas=1, size=1000, wall_s=2.0, cpu_s=2.0)),
+            BenchRow(result(mode="asyncio", baristas=2, size=10, wall_s=0.5, cpu_s=0.5)),
+            BenchRow(result(mode="threads", baristas=2, size=1000, wall_s=1.0, cpu_s=1.0))]
     assert [r.speedup for r in with_speedups(rows)] == [1.0, None, 2.0]
 
 
@@ -176,10 +181,11 @@ def test_till_calibration_sizes_an_order_in_cups():
     assert till.calibrate(0.01, aio=False) > till.calibrate(0.01, aio=True) > 0
 
 
-def result(**kw) -> ev.RunResult:
+def result(lesson: ev.LessonResult | None = None, **kw) -> ev.RunResult:
+    """A threads till run that rang 2,000 cups and lost 500 (unless ``lesson`` says otherwise)."""
     base = dict(mode="threads", recipe=TILL, baristas=2, orders=2, size=1000, wall_s=1.0, cpu_s=1.0,
-                startup_s=0.0, orders_done=2, failed=0, cancelled=False, cups_rung=2000,
-                cups_counted=1500, cups_lost=500, till=lessons.OBJECT)
+                startup_s=0.0, orders_done=2, failed=0, cancelled=False,
+                lesson=lesson or till.TillResult(2000, 1500, 500, lessons.OBJECT))
     return ev.RunResult(**(base | kw))
 
 
@@ -189,18 +195,20 @@ def test_the_words_follow_the_figures():
     assert "The GIL protects the interpreter's own objects, not your data" in \
         notes.till_why(result(), gil_enabled=True)
     assert "Free-threaded" in notes.till_why(result(), gil_enabled=False)
-    zero = notes.till_why(result(cups_counted=2000, cups_lost=0), gil_enabled=True, ring="plain")
+    zero = notes.till_why(result(till.TillResult(2000, 2000, 0, lessons.OBJECT)),
+                          gil_enabled=True, ring="plain")
     assert zero.startswith("0 lost")  # a build that loses nothing says 0 and why
-    own = notes.till_why(result(mode="processes", till=lessons.OWN, cups_lost=0), True)
+    own = notes.till_why(result(till.TillResult(2000, 1500, 0, lessons.OWN), mode="processes"),
+                         True)
     assert "Nothing shared" in own and "press x" in own.lower()
-    locked = result(lock=True, wall_s=1.5, cups_counted=2000, cups_lost=0)
+    locked = result(till.TillResult(2000, 2000, 0, lessons.OBJECT, lock=True), wall_s=1.5)
     assert "threading.Lock" in notes.till_why(locked, True)
     cost = notes.compared(locked, [result()])
     assert "1.50 s with, 1.00 s without" in cost and "+0.50 s" in cost
     assert notes.compared(result(), []).startswith("press l")
-    haul = result(recipe=HAUL, mode="processes", wall_s=3.0, transfer_s=2.7, till="")
+    haul = result(HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
     assert "90 %" in notes.haul_why(haul) and "pickled" in notes.haul_why(haul)
-    shared = result(recipe=HAUL, mode="processes", wall_s=1.0, transfer_s=0.1, share=True, till="")
+    shared = result(HaulResult(0.1, share=True), recipe=HAUL, mode="processes", wall_s=1.0)
     assert "0.10 s shared" in notes.compared(shared, [haul])
     assert "2.70 s copied" in notes.compared(shared, [haul])
     # The stopwatch's extra line: short, and the lock's cost only against a same run without it.
@@ -217,5 +225,5 @@ def test_tour_steps_say_what_the_till_and_haul_measured():
     till_step = next(s for s in TOUR if s.recipe == TILL)
     haul_step = next(s for s in TOUR if s.recipe == HAUL)
     assert "Measured: 500 of 2,000 cups lost (25 %)." in measured(till_step, None, result(), None)
-    haul = result(recipe=HAUL, mode="processes", wall_s=3.0, transfer_s=2.7, till="")
+    haul = result(HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
     assert "Measured: 2.70 s of 3.00 s moving data (90 %)." in measured(haul_step, None, haul, None)

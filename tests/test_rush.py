@@ -11,7 +11,8 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.engine import rush
 from chaishop.core.measure.memory import MemoryWatch
 from chaishop.core.engine.shop import Run
-from chaishop.core.measure.summary import BREWING, DONE, FAILED, IDLE, STARTING, WAITING, CrewSummary, Summariser
+from chaishop.core.measure.summary import Summariser
+from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, STARTING, WAITING, CrewSummary
 
 
 class FakeClock:
@@ -32,14 +33,14 @@ def test_summariser_tracks_each_barista_and_reports_at_a_steady_rate():
     clock.t = 0.15
     got = s.add(ev.Event(ev.FAILED, 3, "c", detail="the OS refused a thread: can't start new thread"))
     assert isinstance(got, CrewSummary) and got.run == 7 and got.events == 5
-    assert list(got.states) == [WAITING, BREWING, FAILED]  # orders start with a wait
+    assert list(got.states) == [WAITING, BREWING_NOW, FAILED]  # orders start with a wait
     assert got.clocked_in == 2 and got.count(FAILED) == 1 and got.count(STARTING) == 0
     assert got.failures == (("the OS refused a thread: can't start new thread", 1),)
     assert s.add(ev.Event(ev.DONE, 1, "a", order=1)) is None  # next one due at 0.25
     s.add(ev.Event(ev.FINISHED, 1, "a"))
     s.add(ev.Event(ev.PROGRESS, 3, "c", phase=ev.WAITING))  # late word from a failed barista
     final = s.summary(final=True)
-    assert list(final.states) == [DONE, BREWING, FAILED] and final.orders_done == 1
+    assert list(final.states) == [DONE, BREWING_NOW, FAILED] and final.orders_done == 1
     assert final.final and final.events == 3
     assert pickle.loads(pickle.dumps(final)) == final  # crosses the kitchen's pipe
 
@@ -160,7 +161,7 @@ def test_the_rush_hour_timeline_shows_how_many_were_in_each_state():
     lanes = aggregate(samples, 0.0, 4.0, crew, 4)
     assert lanes[WAITING] == "█▄  "
     assert lanes[DONE] == " ▄▇▇"
-    assert lanes[FAILED] == "  ▁▁" and lanes[BREWING] == "    "
+    assert lanes[FAILED] == "  ▁▁" and lanes[BREWING_NOW] == "    "
 
 
 def test_caps_threads_and_tasks_to_10000_processes_per_core_with_the_reason():

@@ -149,7 +149,7 @@ def test_a_long_tmpdir_still_brews_in_processes_and_is_left_as_found(long_tmp, m
     # The kitchen used to crash at every start under such a TMPDIR ("crashed 3 times").
     import tempfile
 
-    from chaishop.core.kitchen.process import Kitchen
+    from chaishop.core.kitchen.client import Kitchen
 
     monkeypatch.setattr(tempfile, "tempdir", long_tmp)  # the front of house's temp folder
     with Kitchen(order_s=0.05) as kitchen:

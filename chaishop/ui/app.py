@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.measure.cpu import CpuSampler
-from chaishop.core.kitchen.process import KitchenReady
+from chaishop.core.protocol.kitchen import KitchenReady
 from chaishop.core.machine import Machine, describe
 from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, RECIPE_KEYS, SHARE_KEY, SIZED_BY_RECIPE,
                                 mode_note)

@@ -3,7 +3,8 @@
     cli args ──ShopConfig.from_args──▶ ShopConfig ──▶ ShopApp(config, kitchen: KitchenLike)
 
 ``KitchenLike`` is the kitchen client's surface the app uses: the real
-``core.kitchen.Kitchen`` or the scripted kitchen of the snapshot tests.
+``core.kitchen.supervisor.Supervisor`` (or a bare ``core.kitchen.client.Kitchen``)
+or the scripted kitchen of the snapshot tests.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from chaishop.core.protocol import events as ev
+from chaishop.core.protocol.kitchen import KitchenMessage, SupervisorMessage
 from chaishop.core.measure.cpu import SAMPLE_EVERY_S
 from chaishop.core.measure.lanes import SAMPLE_EVERY_S as LANE_EVERY_S
 
@@ -20,7 +22,7 @@ class KitchenLike(Protocol):
     def run(self, spec: ev.RunSpec) -> object: ...
     def cancel(self) -> object: ...
     def knock_out(self, barista: int | None = None) -> object: ...
-    def poll(self) -> list[object]: ...
+    def poll(self) -> list[KitchenMessage | SupervisorMessage]: ...
     def close(self) -> None: ...
 
 

@@ -19,17 +19,17 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual.widget import Widget
 
-from chaishop.core.measure.summary import (BREWING, DONE, FAILED, IDLE, STARTING, STATE_NAMES, WAITING,
-                                   CrewSummary)
+from chaishop.core.protocol.gauges import (BREWING_NOW, DONE, FAILED, IDLE, STARTING, STATE_NAMES,
+                                           WAITING, CrewSummary)
 
 HALF = "▀"  # top cell in the foreground colour, bottom cell in the background colour
 # Cell widths tried, widest first: small crews get fat cells that read from afar.
 CELL_WIDTHS = (4, 2, 1)
 # The legend's order: how a rush hour flows.
-LEGEND = (STARTING, WAITING, BREWING, IDLE, DONE, FAILED)
+LEGEND = (STARTING, WAITING, BREWING_NOW, IDLE, DONE, FAILED)
 # Theme variable for each state (resolved against the running app's theme).
 COLOURS = {STARTING: "foreground-darken-3", IDLE: "primary", WAITING: "warning",
-           BREWING: "accent", DONE: "success", FAILED: "error"}
+           BREWING_NOW: "accent", DONE: "success", FAILED: "error"}
 EMPTY = -1
 
 

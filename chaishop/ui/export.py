@@ -7,7 +7,8 @@ as Chrome trace JSON, SVG screenshots.
 The formats are ``chaishop bench``'s own (chaishop.core.bench), so a scoreboard
 export and a bench run can be compared or concatenated.  Speed-ups are the
 scoreboard's and bench's (chaishop.core.measure.speedup).  Every row carries its
-completion (orders served of ordered, stopped, failed) and its noise.
+completion (orders served of ordered, stopped, failed), its noise, and the figures of its
+lesson (the till's cups, the haul's moving time: RunResult.lesson), under the same names.
 
     the shown run's events + t0 + RunResult ──core.measure.trace──▶ <dir>/chaishop-run-<stamp>.trace.json
 """
@@ -21,7 +22,6 @@ from textual.app import App
 
 from chaishop.core import bench
 from chaishop.core.protocol import events as ev
-from chaishop.core.workloads import lessons
 from chaishop.core.measure import trace
 from chaishop.core.machine import Machine
 

@@ -24,10 +24,8 @@ from typing import Callable
 
 from chaishop.core.protocol import events as ev
 from chaishop.ui import lesson_notes
-from chaishop.core.measure.gil import GilReading
-from chaishop.core.kitchen.process import KitchenGone, KitchenReady, Note
-from chaishop.core.measure.loop_lag import LoopLag
-from chaishop.core.measure.summary import CrewSummary
+from chaishop.core.protocol.gauges import CrewSummary, GilReading, LoopLag
+from chaishop.core.protocol.kitchen import KitchenGone, KitchenReady, Note
 from chaishop.ui.config import panes_for
 from chaishop.ui.scoreboard import speedups
 

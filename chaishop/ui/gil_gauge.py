@@ -22,8 +22,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from chaishop.core.measure.gil import GilReading
-from chaishop.core.measure.loop_lag import LoopLag
+from chaishop.core.protocol.gauges import GilReading, LoopLag
 
 LEGEND = "how long a thread waits for the GIL in the kitchen"
 SHORT_LEGEND = "a thread's wait for the GIL"  # the narrow side column (38 wide)

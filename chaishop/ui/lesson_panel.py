@@ -3,7 +3,8 @@
     RunStarted.spec --start()--> shown for the till and haul recipes, hidden otherwise
     Event (cups, till, transfer_s) --observe()--> latest per barista (state only)
     10 Hz while a run is on --tick()--> one Static update if the line changed
-    RunFinished.result (+ earlier results) --finish()--> counts, why, the lock's or sharing's cost
+    RunFinished.result.lesson (+ earlier results) --finish()--> counts, why, the lock's or
+        sharing's cost (till.TillResult: cups; haul.HaulResult: moving seconds)
 
 The words come from chaishop.ui.lesson_notes (tested there); this widget only draws them.
 """
@@ -15,7 +16,9 @@ from textual.widgets import Static
 from chaishop.core.protocol import events as ev
 from chaishop.ui import lesson_notes as notes
 from chaishop.core.workloads import lessons
-from chaishop.core.workloads.recipes import HAUL, TILL
+from chaishop.core.workloads.haul import HaulResult
+from chaishop.core.workloads.recipes import TILL
+from chaishop.core.workloads.till import TillResult
 
 
 class LessonPanel(Static):
@@ -61,13 +64,14 @@ class LessonPanel(Static):
     def finish(self, r: ev.RunResult, earlier: list[ev.RunResult]) -> None:
         if r.recipe not in lessons.RECIPES or self.spec is None or r.run != self.spec.run:
             return
-        if r.recipe == TILL and r.cups_rung is not None:
-            head = (f"rung {r.cups_rung:,} · counted {r.cups_counted:,} · lost {r.cups_lost:,} "
-                    f"({notes.pct(r.cups_lost, r.cups_rung)})")
+        t = r.lesson
+        if isinstance(t, TillResult):
+            head = (f"rung {t.cups_rung:,} · counted {t.cups_counted:,} · lost {t.cups_lost:,} "
+                    f"({notes.pct(t.cups_lost, t.cups_rung)})")
             why = notes.till_why(r, self.gil_enabled, self.spec.ring)
-        elif r.recipe == HAUL:
-            each = ", ".join(f"{s:.2f}" for _, s in sorted(r.barista_transfer_s.items()))
-            head = f"moving data {r.transfer_s or 0:.2f} s of {r.wall_s:.2f} s wall · per barista {each} s"
+        elif isinstance(t, HaulResult):
+            each = ", ".join(f"{s:.2f}" for _, s in sorted(t.barista_transfer_s.items()))
+            head = f"moving data {t.transfer_s or 0:.2f} s of {r.wall_s:.2f} s wall · per barista {each} s"
             why = notes.haul_why(r)
         else:
             return

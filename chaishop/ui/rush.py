@@ -13,7 +13,7 @@ from __future__ import annotations
 from chaishop.core.protocol import events as ev
 from chaishop.core.menu import RUSH_CREW
 from chaishop.core.engine.rush import summarised
-from chaishop.core.measure.summary import CrewSummary
+from chaishop.core.protocol.gauges import CrewSummary
 
 RUSH_MODES = ("asyncio", "threads")  # the modes a rush hour is about
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 from chaishop.core.kitchen import lifeline
 from chaishop.core.kitchen.room import Room
-from chaishop.core.kitchen.supervisor import KitchenBack, KitchenDown, KitchenSilent, RunLost
+from chaishop.core.protocol.kitchen import KitchenBack, KitchenDown, KitchenSilent, RunLost
 
 # How often a served shop looks at the other visitors' kitchens (a psutil scan).
 ROOM_EVERY_S = 1.0

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from chaishop.core.protocol import events as ev
 from chaishop.core.measure import summary as sm
 from chaishop.core.measure import timeline as tl
+from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, STATE_NAMES, WAITING
 
 # Lanes drawn at most: a projector's side column has room for this many;
 # a bigger crew gets a "+N more" line instead of squeezing the scoreboard out.
@@ -78,10 +79,10 @@ class TimelineView(Widget):
         width = self.content_size.width or 40
         label_w = 8
         v = self.app.theme_variables
-        colours = {sm.WAITING: v["warning"], sm.BREWING: v["accent"], sm.DONE: v["success"],
-                   sm.FAILED: v["error"]}
+        colours = {WAITING: v["warning"], BREWING_NOW: v["accent"], DONE: v["success"],
+                   FAILED: v["error"]}
         lanes = sm.aggregate(samples, t0, t1, crew, max(1, width - label_w))
-        lines = [Text.assemble((f"{sm.STATE_NAMES[s]:<{label_w}}", "bold"), (bars, colours[s]))
+        lines = [Text.assemble((f"{STATE_NAMES[s]:<{label_w}}", "bold"), (bars, colours[s]))
                  for s, bars in lanes.items()]
         end = f"{t1 - t0:.2f} s"
         lines.append(Text.assemble((" " * label_w + "0 s", "dim"),

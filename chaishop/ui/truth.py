@@ -21,7 +21,7 @@ import dataclasses
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.measure import lanes as lanes_mod
-from chaishop.core.measure.loop_lag import LoopLag
+from chaishop.core.protocol.gauges import LoopLag
 from chaishop.core.engine.rush import summarised
 from chaishop.core.measure.speedup import SEQUENTIAL, baseline_key, timed
 from chaishop.ui.timeline_view import METHOD_EVENTS, METHOD_SAMPLER

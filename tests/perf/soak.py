@@ -24,7 +24,8 @@ import psutil
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.measure.gil import WINDOW_S
-from chaishop.core.kitchen.process import GIL_EVERY_S, Kitchen
+from chaishop.core.kitchen.client import Kitchen
+from chaishop.core.kitchen.process import GIL_EVERY_S
 
 MODES = ("sequential", "threads", "processes", "asyncio")
 RECIPES = ("brew", "mixed", "orders")

@@ -15,8 +15,9 @@ import dataclasses
 from dataclasses import dataclass
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.measure.gil import GilReading
-from chaishop.core.kitchen.process import GIL_EVERY_S, KitchenReady, Note
+from chaishop.core.kitchen.process import GIL_EVERY_S
+from chaishop.core.protocol.gauges import GilReading
+from chaishop.core.protocol.kitchen import KitchenReady, Note
 from chaishop.core.machine import Machine
 from chaishop.core.measure.stopwatch import barista_stats
 from chaishop.ui.app import ShopApp, ShopConfig
@@ -167,6 +168,8 @@ HAUL_INTS = 5_000_000
 def lesson_figures(spec: ev.RunSpec, events: list[ev.Event], result: ev.RunResult):
     """Add the till's counts or the haul's moving times to a brew-shaped script."""
     from chaishop.core.workloads import lessons
+    from chaishop.core.workloads.haul import HaulResult
+    from chaishop.core.workloads.till import TillResult
 
     stretch = (LOCK_SLOWER if spec.recipe == "till" and spec.lock else
                HAUL_COPY_SLOWER if spec.recipe == "haul" and spec.mode == "processes"
@@ -196,17 +199,16 @@ def lesson_figures(spec: ev.RunSpec, events: list[ev.Event], result: ev.RunResul
                                         progress=0.0, transfer_s=moved[e.barista])
         out.append(e)
     wall = result.wall_s * stretch
-    fields: dict = {"wall_s": wall, "cpu_s": result.cpu_s * stretch, "lock": spec.lock,
-                    "share": spec.share}
     if spec.recipe == "till":
         rung = TILL_CUPS * spec.orders
         counted = int(rung * (1 - loss))
-        fields |= {"cups_rung": rung, "cups_counted": counted, "cups_lost": rung - counted,
-                   "till": kind}
+        lesson = TillResult(rung, counted, rung - counted, kind, lock=spec.lock, share=spec.share)
     else:
-        fields |= {"transfer_s": sum(moved.values()) / max(1, result.baristas) if moved else 0.0,
-                   "barista_transfer_s": {b: moved.get(b, 0.0) for b in range(1, result.baristas + 1)}}
-    return out, dataclasses.replace(result, **fields)
+        lesson = HaulResult(sum(moved.values()) / max(1, result.baristas) if moved else 0.0,
+                            {b: moved.get(b, 0.0) for b in range(1, result.baristas + 1)},
+                            share=spec.share)
+    return out, dataclasses.replace(result, wall_s=wall, cpu_s=result.cpu_s * stretch,
+                                    lesson=lesson)
 
 
 class ScriptedKitchen:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from chaishop.core.measure.summary import DONE, FAILED, STARTING, WAITING, CrewSummary
+from chaishop.core.protocol.gauges import DONE, FAILED, STARTING, WAITING, CrewSummary
 from chaishop.ui.crew_grid import CrewGrid, cell_states, layout
 
 

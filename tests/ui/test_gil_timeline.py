@@ -16,8 +16,8 @@ import pytest
 from chaishop.core.protocol import events as ev
 from chaishop.core import machine
 from chaishop.core.crews import interpreters_available
-from chaishop.core.measure.gil import GilReading
-from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.protocol.gauges import GilReading
+from chaishop.core.kitchen.client import Kitchen
 from scripted import scripted_app, scripted_runs
 from testkit import until
 

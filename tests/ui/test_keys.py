@@ -10,7 +10,7 @@ import multiprocessing.resource_tracker
 
 import pytest
 
-from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.kitchen.client import Kitchen
 from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.ui.explain import ExplainScreen
 from testkit import TINY_WAIT_S, make_app, until

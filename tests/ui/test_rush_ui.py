@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chaishop.core.measure.summary import DONE
+from chaishop.core.protocol.gauges import DONE
 from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.core.menu import RUSH_CREW
 from testkit import until

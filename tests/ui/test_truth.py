@@ -15,7 +15,7 @@ import multiprocessing.resource_tracker
 import pytest
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.kitchen.process import Kitchen
+from chaishop.core.kitchen.client import Kitchen
 from chaishop.core.measure.lanes import HAVE_SCHEDSTAT
 from chaishop.ui.app import ShopApp, ShopConfig
 import scripted

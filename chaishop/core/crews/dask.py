@@ -35,7 +35,7 @@ import psutil
 from chaishop.core.protocol import events as ev
 from chaishop.core.crews import dask_cluster, dask_task
 from chaishop.core.crews.base import JOIN_S
-from chaishop.core.crews.protocol import NEXT
+from chaishop.core.protocol.remote import NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
 from chaishop.core.workloads.recipes import Order
 

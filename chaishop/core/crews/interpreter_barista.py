@@ -25,7 +25,7 @@ import time
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.engine.barista import Cancelled, Control, serve
-from chaishop.core.crews.protocol import CANCEL, KNOCK, NEXT
+from chaishop.core.protocol.remote import CANCEL, KNOCK, NEXT
 from chaishop.core.workloads.recipes import Order
 
 ORDER = "order"  # engine -> barista: (ORDER, fields of the Order) or (ORDER, None)

@@ -25,7 +25,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen import mp
 from chaishop.core.engine.barista import Cancelled, Control, serve
 from chaishop.core.crews.base import JOIN_S, join_all
-from chaishop.core.crews.protocol import CANCEL, NEXT
+from chaishop.core.protocol.remote import CANCEL, NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
 from chaishop.core.workloads.recipes import Order
 

@@ -11,8 +11,8 @@
 
 Processes (pipes), subinterpreters (os pipes, marshal) and Dask workers
 (futures and worker events) differ only in how these messages travel; the
-protocol (NEXT/CANCEL, cancel once, one hand-out rule, a silent barista is
-a FAILED one) lives here, once.
+protocol's rules (its words NEXT/CANCEL/KNOCK are core.protocol.remote's: cancel
+once, one hand-out rule, a silent barista is a FAILED one) live here, once.
 
 ``shared`` is a hook for resources every barista of one run shares (a till
 counter, a shared-memory payload): ``_open_shared()`` makes them before any
@@ -29,7 +29,7 @@ from typing import Iterable
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import haul
 from chaishop.core.crews.base import Crew
-from chaishop.core.crews.protocol import CANCEL, KNOCK, NEXT
+from chaishop.core.protocol.remote import NEXT
 from chaishop.core.workloads.recipes import Order
 
 
@@ -122,4 +122,4 @@ class RemoteCrew(Crew):
         pass
 
 
-__all__ = ["CANCEL", "Gone", "Incoming", "KNOCK", "NEXT", "RemoteCrew"]
+__all__ = ["Gone", "Incoming", "RemoteCrew"]

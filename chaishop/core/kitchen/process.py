@@ -1,27 +1,23 @@
-"""The kitchen: a process of its own where every crew runs, away from the UI.
+"""Inside the kitchen process: the command loop, the runner thread and the reporter thread.
 
-    front of house (UI process)              kitchen process (no Textual)
-    ---------------------------              ----------------------------
-    Kitchen.run(spec)    --("run", spec)-->  main thread: one command at a time
-    Kitchen.cancel()     --("cancel",)--->     starts/cancels the runner thread
-    Kitchen.knock_out()  --("knock", n)-->   runner thread: shop.Run.execute()
-    Kitchen.poll()       <--messages------     RunStarted, Event..., RunFinished
-                                               (+ KitchenReady, Note)
-                         <--GilReading----   reporter thread: GilProbe.read()
-                                               every GIL_EVERY_S while a run is on,
-                                               once more when idle, then the probe stops
-    Kitchen.silent_s()   <--Heartbeat-----   reporter thread, every HEARTBEAT_EVERY_S, always
+    front of house (core.kitchen.client.Kitchen)       this module, in the kitchen process
+    --------------------------------------------       -----------------------------------
+    StartRun(spec) / CancelRun() / KnockOut(n) ---->   main thread, take_commands(): one at a
+                                                         time; starts/cancels the runner thread
+    Quit() (or the pipe closed) ------------------->   ends the run, the warm cluster, itself
+    <-- RunStarted, Event..., RunFinished ----------   runner thread: shop.Run.execute()
+          (CrewSummary for a rush hour, ClusterReady)
+    <-- KitchenReady (once), Note ------------------   main thread
+    <-- GilReading (LoopLag for asyncio) -----------   reporter thread: every GIL_EVERY_S while
+                                                         a run is on, once more when idle
+    <-- Heartbeat ----------------------------------   reporter thread, every HEARTBEAT_EVERY_S
 
-Why a separate process: a Textual screen refresh holds the GIL for tens of
-milliseconds, which slows sequential and thread baristas running beside it by
-30-60 % (measured), and CPU-bound threads beside the UI make keys lag.  Here
-neither disturbs the other, and bench measures exactly what the UI shows.
-
-The kitchen is started with ``spawn`` (a clean interpreter, nothing inherited
-but the pipe) and process baristas are the kitchen's own children.  If the UI
-dies, however it dies, the kitchen's parent watchdog stops the run and exits.
-Its temp files live in a private folder that close() (or the watchdog) removes;
-close() gives QUIT_GRACE_S, then SIGKILLs it all.  core.kitchen.supervisor heals it.
+Every message is a dataclass of core.protocol (its package docstring lists them).
+The kitchen is spawned (a clean interpreter, nothing inherited but the pipe)
+and process baristas are its own children.  This module becomes the kitchen's
+``__main__``, which every barista process re-imports: importing it loads
+no crew and no engine (kitchen_main loads them once it runs).  If the front of
+house dies, however it dies, the parent watchdog stops the run and exits.
 """
 
 from __future__ import annotations
@@ -37,19 +33,18 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chaishop.core.protocol import events as ev
-from chaishop.core.workloads import lessons
-from chaishop.core.kitchen import mp
 from chaishop.core.crews import close_warm, no_more_restarts
-from chaishop.core.protocol.kitchen import Heartbeat, KitchenGone, KitchenReady, Note  # noqa: F401
+from chaishop.core.kitchen import mp
+from chaishop.core.machine import describe
 from chaishop.core.measure.gil import GilProbe
-from chaishop.core.machine import Machine, describe
-from chaishop.core.workloads.recipes import DEFAULT_ORDER_S, GRIND, calibrate, calibrate_grind
+from chaishop.core.protocol.commands import CancelRun, KitchenCommand, KnockOut, Quit, StartRun
+from chaishop.core.protocol.events import RunSpec
+from chaishop.core.protocol.kitchen import Heartbeat, KitchenReady, Note
+from chaishop.core.workloads import lessons
+from chaishop.core.workloads.recipes import GRIND, calibrate, calibrate_grind
 
-if TYPE_CHECKING:  # the front of house imports this module for Kitchen and its messages only:
-    from chaishop.core.engine.shop import Run  # crews load in the kitchen process (a faster first frame)
-
-RUN, CANCEL, KNOCK, QUIT = "run", "cancel", "knock", "quit"
+if TYPE_CHECKING:  # the engine and its crews load in kitchen_main, not on import
+    from chaishop.core.engine.shop import Run
 
 # The kitchen (and every barista it starts) yields the CPU to the front of house when
 # both want it: keys would wait behind 4 CPU-bound baristas on 2 cores (spare cores: no change).
@@ -61,12 +56,11 @@ GIL_EVERY_S = 1 / 3
 
 # The kitchen says it is alive this often, whatever it does: a hung one is told apart.
 HEARTBEAT_EVERY_S = GIL_EVERY_S
-# How long close() lets the kitchen stop cleanly before SIGKILL for all of it: a
-# quit must feel immediate (thread baristas held it 2.6-2.9 s), nothing is worth more.
-QUIT_GRACE_S = 0.25
 
 
 class _Kitchen:
+    """The kitchen's state: its end of the pipe, the run that is on, the reporter thread."""
+
     def __init__(self, conn: multiprocessing.connection.Connection, size: int,
                  grind_size: int = 1):
         self.conn = conn
@@ -88,7 +82,7 @@ class _Kitchen:
             except (BrokenPipeError, OSError):
                 pass  # the UI is gone; the watchdog ends us
 
-    def start_run(self, spec: ev.RunSpec) -> None:
+    def start_run(self, spec: RunSpec) -> None:
         self.stop_run()
         if spec.size <= 0 and spec.recipe not in lessons.RECIPES:  # those size themselves
             spec = replace(spec, size=self.grind_size if spec.recipe == GRIND else self.size)
@@ -153,23 +147,25 @@ class _Kitchen:
         else:
             self.send(Note(f"knocked out Barista-{who}", "warning"))
 
-    def serve(self) -> None:
+    def take_commands(self) -> None:
+        """The main thread's loop: one command at a time, until Quit or the pipe ends."""
         while True:
             try:
-                cmd, *args = self.conn.recv()
+                cmd: KitchenCommand = self.conn.recv()
             except (EOFError, OSError):
                 return
-            if cmd == QUIT:
+            if isinstance(cmd, Quit):
                 return
             try:
-                if cmd == RUN:
-                    self.start_run(args[0])
-                elif cmd == CANCEL:
+                if isinstance(cmd, StartRun):
+                    self.start_run(cmd.spec)
+                elif isinstance(cmd, CancelRun):
                     self.stop_run()
-                elif cmd == KNOCK:
-                    self.knock(args[0])
+                elif isinstance(cmd, KnockOut):
+                    self.knock(cmd.barista)
             except Exception as exc:  # noqa: BLE001 - the kitchen outlives any one command
-                self.send(Note(f"kitchen error on {cmd}: {type(exc).__name__}: {exc}", "error"))
+                self.send(Note(f"kitchen error on {type(cmd).__name__}: {type(exc).__name__}: {exc}",
+                               "error"))
 
 
 def _raise_exit(signum, frame) -> None:
@@ -220,7 +216,7 @@ def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, si
         kitchen.size, kitchen.grind_size = size or calibrate(order_s), grind_size
         kitchen.send(KitchenReady(describe(), kitchen.size, order_s, mp.start_method(), os.getpid(),
                                   kitchen.grind_size))
-        kitchen.serve()
+        kitchen.take_commands()
     finally:
         kitchen.stop_run()
         close_warm()  # a Dask cluster the shop started, kept warm between runs
@@ -230,122 +226,3 @@ def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, si
         conn.close()
 
 
-class Kitchen:
-    """The front of house's handle on the kitchen process.
-
-    ``poll()`` never blocks: the UI calls it on a timer and renders what it gets.
-    """
-
-    def __init__(self, order_s: float = DEFAULT_ORDER_S, size: int | None = None):
-        self.order_s = order_s
-        self.size = size
-        self.process: multiprocessing.process.BaseProcess | None = None
-        self.conn: multiprocessing.connection.Connection | None = None
-        self.ready: KitchenReady | None = None
-        self.tempdir: str | None = None
-        self.last_heard = time.monotonic()
-        self._gone_reported = False
-
-    def start(self) -> "Kitchen":
-        ctx = multiprocessing.get_context("spawn")
-        ours, theirs = ctx.Pipe(duplex=True)
-        self.tempdir = mp.private_tempdir()
-        self.process = ctx.Process(target=kitchen_main, name="chaishop-kitchen",
-                                   args=(theirs, self.order_s, self.size, self.tempdir))
-        # Not a daemon: daemonic processes may not have children, and process
-        # baristas are the kitchen's children.  close() always ends it.
-        self.process.start()
-        theirs.close()
-        self.conn = ours
-        self._gone_reported = False
-        self.last_heard = time.monotonic()
-        return self
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process is not None else None
-
-    def silent_s(self) -> float:
-        """Seconds since the kitchen last said anything (it heartbeats 3 times a second)."""
-        return time.monotonic() - self.last_heard
-
-    @property
-    def alive(self) -> bool:
-        return self.process is not None and self.process.is_alive()
-
-    def _send(self, *cmd) -> bool:
-        if self.conn is None:
-            return False
-        try:
-            self.conn.send(cmd)
-            return True
-        except (BrokenPipeError, OSError):
-            return False
-
-    def run(self, spec: ev.RunSpec) -> bool:
-        return self._send(RUN, spec)
-
-    def cancel(self) -> bool:
-        return self._send(CANCEL)
-
-    def knock_out(self, barista: int | None = None) -> bool:
-        return self._send(KNOCK, barista)
-
-    def poll(self, limit: int = 5000) -> list[object]:
-        """Everything the kitchen said since the last call (at most ``limit``)."""
-        got: list[object] = []
-        if self.conn is None:
-            return got
-        try:
-            while len(got) < limit and self.conn.poll():
-                msg = self.conn.recv()
-                self.last_heard = time.monotonic()
-                if isinstance(msg, KitchenReady):
-                    self.ready = msg
-                if not isinstance(msg, Heartbeat):
-                    got.append(msg)
-        except (EOFError, OSError):
-            if not self._gone_reported:
-                self._gone_reported = True
-                if self.process is not None:
-                    self.process.join(0.5)
-                got.append(KitchenGone(self.process.exitcode if self.process else None))
-        return got
-
-    def wait_ready(self, timeout: float = 30.0) -> KitchenReady:
-        """Block until the kitchen has calibrated (for headless callers and tests)."""
-        deadline = time.monotonic() + timeout
-        while self.ready is None:
-            if self.conn is None or not self.conn.poll(max(0.0, deadline - time.monotonic())):
-                raise TimeoutError("the kitchen did not get ready")
-            for msg in self.poll(limit=1):  # a pipe at its end polls ready for ever: never spin
-                if isinstance(msg, KitchenGone):
-                    raise RuntimeError(f"the kitchen ended before it was ready: {msg.reason}")
-        return self.ready
-
-    def close(self, timeout: float = QUIT_GRACE_S) -> None:
-        """Stop the kitchen and everything under it: ask, then SIGKILL them all;
-        remove its temp folder.  Idempotent."""
-        p = self.process
-        if p is None:
-            return
-        under = mp.family(p.pid)  # the forkserver and baristas, while we can still see them
-        self._send(QUIT)
-        p.join(timeout)
-        if p.is_alive():
-            under = mp.family(p.pid) or under
-        mp.end_family(p.pid if p.is_alive() else None, under, skip=p.pid)
-        p.join(mp.REAP_S)
-        if self.conn is not None:
-            self.conn.close()
-        mp.remove_tempdir(self.tempdir)
-        self.process = self.conn = self.tempdir = None
-
-    def kill(self) -> None:  # a hung kitchen: SIGKILL for it and all under it, at once
-        self.close(timeout=0)
-
-    def __enter__(self) -> "Kitchen":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -14,18 +14,18 @@ machine) is ended with SIGKILL by the next ``cancel`` or ``run`` and a fresh
 one started; one that speaks again first (SIGCONT) goes on as if nothing
 happened.  The new kitchen gets the calibrated order size of the old one, so
 it does not calibrate again and runs stay comparable.  No Textual here: the UI
-shows ``status`` and reacts to the messages.
+shows ``status`` and reacts to the messages (core.protocol.kitchen).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen import mp
-from chaishop.core.kitchen.process import Kitchen
-from chaishop.core.protocol.kitchen import KitchenGone, KitchenReady
+from chaishop.core.kitchen.client import Kitchen
+from chaishop.core.protocol.kitchen import (KitchenBack, KitchenDown, KitchenGone, KitchenMessage,
+                                            KitchenReady, KitchenSilent, RunLost, SupervisorMessage)
 from chaishop.core.workloads.recipes import DEFAULT_ORDER_S
 from chaishop.core.engine.rush import summarised
 
@@ -50,30 +50,6 @@ STARTUP_SILENT_S = 10.0
 FAMILY_EVERY_S = 1.0
 
 
-@dataclass(frozen=True)
-class KitchenDown:
-    reason: str  # "kitchen crashed: killed by SIGKILL"
-    restart_in: float | None  # seconds until a new kitchen starts; None: given up
-
-
-@dataclass(frozen=True)
-class KitchenSilent:
-    silent_s: float
-
-
-@dataclass(frozen=True)
-class KitchenBack:
-    """The kitchen speaks again after a silence."""
-
-
-@dataclass(frozen=True)
-class RunLost:
-    """The run ``run`` ended with the kitchen it was running in."""
-
-    run: int
-    reason: str
-
-
 class _RunWatch:
     """What the supervisor knows of the run in progress, to report it lost."""
 
@@ -83,7 +59,7 @@ class _RunWatch:
         self.who: dict[int, str] = {}
         self.ended: set[int] = set()
 
-    def see(self, m: object) -> None:
+    def see(self, m: KitchenMessage) -> None:
         if isinstance(m, ev.RunStarted):
             self.started = True
         elif isinstance(m, ev.Event):
@@ -91,8 +67,8 @@ class _RunWatch:
             if m.kind in ev.TERMINAL_KINDS:
                 self.ended.add(m.barista)
 
-    def lost(self, reason: str) -> list[object]:
-        out: list[object] = []
+    def lost(self, reason: str) -> list[ev.Event | RunLost]:
+        out: list[ev.Event | RunLost] = []
         if self.started:
             crew = 1 if self.spec.mode == "sequential" else self.spec.baristas
             out += [ev.Event(ev.FAILED, b, self.who.get(b, f"Barista-{b}"), detail=reason,
@@ -118,7 +94,7 @@ class Supervisor:
         self.silent = False
         self.watch: _RunWatch | None = None
         self.queued: ev.RunSpec | None = None  # to run once a new kitchen is up
-        self.out: list[object] = []  # messages made here, for the next poll
+        self.out: list[ev.Event | SupervisorMessage] = []  # messages made here, for the next poll
         self._family: list = []
         self._family_at = 0.0
         self.calibrated: KitchenReady | None = None
@@ -214,9 +190,9 @@ class Supervisor:
     def knock_out(self, barista: int | None = None) -> bool:
         return self.kitchen.knock_out(barista) if self.kitchen is not None else False
 
-    def poll(self) -> list[object]:
+    def poll(self) -> list[KitchenMessage | SupervisorMessage]:
         now = self.clock()
-        got: list[object] = []
+        got: list[KitchenMessage | SupervisorMessage] = []
         k = self.kitchen
         if k is None and self.restart_at is not None and now >= self.restart_at and not self.gave_up:
             self.restart_at = None
@@ -242,7 +218,7 @@ class Supervisor:
         self.out = []
         return got
 
-    def _heartbeat(self, k: Kitchen) -> list[object]:
+    def _heartbeat(self, k: Kitchen) -> list[SupervisorMessage]:
         silent = k.silent_s()
         limit = self._limit(SILENT_AFTER_S if k.ready is not None else STARTUP_SILENT_S)
         if silent >= limit and not self.silent:

@@ -3,7 +3,7 @@
     probe thread: sleep PROBE_SLEEP_S -> wake -> wait for a core, wait for the GIL
         -> note lateness, and the part of it spent waiting for a core (its own
         schedstat run delay, Linux) -> samples (last WINDOW_S)
-        --GilProbe.read()--> GilReading (picklable) --kitchen--> UI gauge
+        --GilProbe.read()--> GilReading (core.protocol.gauges) --kitchen--> UI gauge
 
 Sleeping releases the GIL; waking needs it back.  When baristas brew Python
 code in threads of this process, the probe waits for one of them to drop the
@@ -29,9 +29,9 @@ import statistics
 import sys
 import threading
 import time
-from dataclasses import dataclass
 
 from chaishop.core.measure.lanes import SelfCounters
+from chaishop.core.protocol.gauges import GilReading
 
 # How long the probe sleeps between looks.  Every wake-up under contention
 # forces a GIL hand-over away from a brewing thread: at 5 ms (200 looks a
@@ -41,24 +41,6 @@ from chaishop.core.measure.lanes import SelfCounters
 PROBE_SLEEP_S = 0.05
 # The gauge shows the last second: steady enough to read, quick to react.
 WINDOW_S = 1.0
-
-
-@dataclass(frozen=True)
-class GilReading:
-    """One look at the gauge: small and picklable, for the kitchen to send to the UI."""
-
-    lateness_ms: float  # median GIL part of the probe's lateness over the window
-    lateness_p90_ms: float  # 90th percentile
-    contention: float  # 0..1: median GIL lateness / switch interval, clamped
-    samples: int  # wake-ups in the window (0: no reading yet)
-    t: float = 0.0  # when it was read (time.perf_counter(), the event clock)
-    run: int = 0  # the run it belongs to, set by whoever sends it
-    core_ms: float = 0.0  # median part of the lateness spent waiting for a core
-    split: bool = False  # core waits were measured and taken out (Linux)
-
-    @property
-    def empty(self) -> bool:
-        return self.samples == 0
 
 
 def summarize(lateness_s: list[float], switch_interval_s: float, t: float = 0.0,

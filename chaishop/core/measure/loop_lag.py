@@ -2,7 +2,7 @@
 
     the crew's event loop: call_later(EVERY_S, tick) -> tick runs late when a
         task holds the loop (a brewing coroutine never awaits) -> lateness samples
-    LoopLagProbe.read() (any thread) --> LoopLag (picklable) --kitchen--> UI gauge
+    LoopLagProbe.read() (any thread) --> LoopLag (core.protocol.gauges) --kitchen--> UI gauge
 
 A callback scheduled every 50 ms should run every 50 ms; it runs only when
 the task holding the loop awaits.  A task brewing a one-second order holds it
@@ -14,19 +14,11 @@ from __future__ import annotations
 import collections
 import statistics
 import time
-from dataclasses import dataclass
+
+from chaishop.core.protocol.gauges import LoopLag
 
 EVERY_S = 0.05  # like the GIL probe: 20 looks a second
 WINDOW_S = 2.0  # a little longer than one order, so a blocked loop shows
-
-
-@dataclass(frozen=True)
-class LoopLag:
-    lateness_ms: float  # median lateness of the probe's callbacks over the window
-    max_ms: float  # the worst one (a callback that waited for a whole order)
-    samples: int
-    t: float = 0.0
-    run: int = 0
 
 
 def summarize(lateness_s: list[float], t: float = 0.0) -> LoopLag:

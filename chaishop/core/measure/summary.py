@@ -1,7 +1,8 @@
 """The rush-hour summary: a crew's state at a steady rate instead of every event.
 
     barista Events (tens of thousands a second) --Summariser.add()--> state per barista
-        every SUMMARY_EVERY_S, and once at the end --> CrewSummary --> the UI's grid
+        every SUMMARY_EVERY_S, and once at the end --> CrewSummary (core.protocol.gauges)
+        --> the UI's grid
 
 A pane per barista cannot show 5,000 logs, and forwarding every event of
 5,000 baristas would cost the kitchen and the UI more than the baristas do.
@@ -14,10 +15,10 @@ barista's state, the orders served, who clocked in, and why baristas failed
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
 from typing import Callable
 
 from chaishop.core.protocol import events as ev
+from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, IDLE, WAITING, CrewSummary
 
 # A summary ten times a second: the UI redraws at that rate anyway.
 SUMMARY_EVERY_S = 0.1
@@ -25,36 +26,9 @@ SUMMARY_EVERY_S = 0.1
 # counts always cover every failed barista.
 MAX_REASONS = 5
 
-# A barista's state, one byte each in CrewSummary.states.
-STARTING, IDLE, WAITING, BREWING, DONE, FAILED = range(6)
-STATE_NAMES = ("starting", "idle", "waiting", "brewing", "done", "failed")
-
 # What a barista does first after taking an order, until its first progress
 # report says otherwise: the first step of the recipe.
 _FIRST_STEP = {"orders": WAITING, "mixed": WAITING}
-
-
-@dataclass(frozen=True)
-class CrewSummary:
-    """Where every barista of a big crew is, at time ``t``."""
-
-    run: int
-    t: float
-    states: bytes  # one byte per barista (1-based barista n is states[n - 1])
-    orders_done: int
-    clocked_in: int  # baristas that said they were ready
-    failures: tuple[tuple[str, int], ...] = ()  # (reason, how many), most common first
-    events: int = 0  # barista events summarised into this one
-    rss_mib: float | None = None  # the kitchen and its children now (core.measure.memory)
-    os_threads: int | None = None
-    final: bool = False  # the last summary of the run
-    counts: tuple[int, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "counts", tuple(self.states.count(s) for s in range(len(STATE_NAMES))))
-
-    def count(self, state: int) -> int:
-        return self.counts[state]
 
 
 class Summariser:
@@ -75,7 +49,7 @@ class Summariser:
         self.reasons: collections.Counter[str] = collections.Counter()
         self.events = 0
         self.last = clock()
-        self._first = _FIRST_STEP.get(spec.recipe, BREWING)
+        self._first = _FIRST_STEP.get(spec.recipe, BREWING_NOW)
 
     def add(self, e: ev.Event) -> CrewSummary | None:
         i = e.barista - 1
@@ -87,7 +61,7 @@ class Summariser:
     def _apply(self, i: int, e: ev.Event) -> None:
         kind = e.kind
         if kind == ev.PROGRESS:
-            self.states[i] = BREWING if e.phase == ev.BREWING else WAITING
+            self.states[i] = BREWING_NOW if e.phase == ev.BREWING else WAITING
         elif kind == ev.TAKEN:
             self.states[i] = self._first
         elif kind == ev.DONE:
@@ -115,7 +89,7 @@ class Summariser:
 # Eighths of a character cell, for the rush-hour timeline's bars.
 BARS = " ▁▂▃▄▅▆▇█"
 # The states the rush-hour timeline draws, one lane each.
-TIMELINE_STATES = (WAITING, BREWING, DONE, FAILED)
+TIMELINE_STATES = (WAITING, BREWING_NOW, DONE, FAILED)
 
 
 def aggregate(samples: list[tuple[float, tuple[int, ...]]], t0: float, t1: float, crew: int,

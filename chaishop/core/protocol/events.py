@@ -1,10 +1,15 @@
-"""The one event protocol every barista speaks, whatever kind of worker it is.
+"""Barista events (the one protocol every kind of worker speaks) and the run's records.
 
 Data flow::
 
-    barista (thread | process | asyncio task | subinterpreter)
+    barista (thread | process | asyncio task | subinterpreter | Dask task)
         --Event--> crew.events()  (one stream per run, in the engine process)
-        --Event / RunStarted / RunFinished--> consumers (bench, kitchen -> UI)
+        --shop.Run--> ClusterReady, RunStarted, Event..., RunFinished
+        --> consumers (bench, kitchen -> UI)
+
+``RunSpec`` says what to run; ``RunResult`` (with a ``BaristaStats`` per
+barista) is the stopwatch's verdict.  The rest of the kitchen's messages:
+core.protocol (its package docstring lists every one).
 
 Events are small frozen dataclasses of plain values so that they pickle
 cheaply across a pipe.  Their timestamps come from ``time.perf_counter()``,
@@ -48,7 +53,7 @@ class Event:
     t: float = field(default_factory=now)
     order: int | None = None  # order number, for TAKEN / PROGRESS / DONE
     progress: float = 0.0  # 0..1 of the current order
-    phase: str = ""  # BREWING or WAITING, for PROGRESS
+    phase: str = ""  # BREWING, WAITING or MOVING, for PROGRESS
     detail: str = ""  # human-readable reason, for FAILED
     cpu_s: float | None = None  # CPU seconds this barista used so far, where the OS tells
     run: int = 0  # the run this event belongs to
@@ -86,6 +91,8 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class RunStarted:
+    """The run ``spec`` started at ``t0`` (the event clock): its stopwatch runs from here."""
+
     spec: RunSpec
     t0: float
 
@@ -115,6 +122,20 @@ class BaristaStats:
                 "cpu_share": None if share is None else round(share, 3),
                 "gil_wait_s": r(self.gil_wait_s), "core_wait_s": r(self.core_wait_s),
                 "served": self.served}
+
+
+@dataclass(frozen=True)
+class LessonResult:
+    """The base of a lesson's own figures, carried by its run as ``RunResult.lesson``.
+
+    Each lesson defines its own beside its recipe (core.workloads.till.TillResult,
+    core.workloads.haul.HaulResult): small frozen dataclasses of plain values, so they
+    pickle across the kitchen's pipe as the rest of the result does.
+    """
+
+    def figures(self, wall_s: float) -> dict:
+        """The figures as the bench and scoreboard exports name them (JSON, CSV)."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -154,19 +175,9 @@ class RunResult:
     peak_rss_mib: float | None = None
     rss_per_barista_kib: float | None = None
     os_threads_peak: int | None = None
-    # The till and haul recipes (chaishop.core.workloads.lessons); None for the others.
-    cups_rung: int | None = None
-    cups_counted: int | None = None  # on the shared till (or the baristas' own tills)
-    cups_lost: int | None = None  # rung but not counted: lost updates
-    till: str = ""  # how this mode's baristas share the till
-    transfer_s: float | None = None  # wall seconds during which data was moving
-    barista_transfer_s: dict[int, float] = field(default_factory=dict)
-    lock: bool = False
-    share: bool = False
-
-    @property
-    def work_s(self) -> float:
-        return max(0.0, self.wall_s - self.startup_s)
+    # What a lesson beyond the rule of thumb measured (the till's cups, the haul's moving
+    # time: core.workloads.till.TillResult, haul.HaulResult); None for the other recipes.
+    lesson: LessonResult | None = None
 
     @property
     def parallelism(self) -> float:
@@ -181,15 +192,11 @@ class RunResult:
     def wait_to_run_s(self) -> float | None:
         return None if self.create_s is None else max(0.0, self.startup_s - self.create_s)
 
-    @property
-    def completion(self) -> dict:
-        """Orders served of ordered, and how the run ended: for every export."""
-        return {"orders_done": self.orders_done, "orders": self.orders,
-                "stopped": self.cancelled, "failed": self.failed, "complete": self.complete}
-
 
 @dataclass(frozen=True)
 class RunFinished:
+    """The run ended (served, cancelled or failed): the stopwatch's verdict."""
+
     result: RunResult
 
 

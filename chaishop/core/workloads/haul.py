@@ -7,6 +7,7 @@
     processes --share: lessons.prepare fills one shared-memory block once (inside the wall);
         orders carry only its name; the barista maps it and reads a memoryview
     barista: PROGRESS(phase MOVING) when the data is in hand, then sum() = brewing
+    after the run: lessons.Lesson.settle --HaulResult (moving seconds)--> RunResult.lesson
 
 Moving data is timed from the moment the counter hands an order out until the barista has
 it (deserialised, or mapped), with ``time.perf_counter``, which is one system-wide clock on
@@ -20,6 +21,8 @@ import dataclasses
 import sys
 import time
 from dataclasses import dataclass
+
+from chaishop.core.protocol.events import LessonResult
 
 # Ints in one payload for 1-second orders: 5,000,000 (a 40 MB list of pointers plus its
 # ints, ~25 MB pickled).  Memory, not time, bounds it, so it is not calibrated; shorter
@@ -127,3 +130,42 @@ def read(data, count: int) -> int:
     if total != expected_total(count):
         raise Spoiled(f"payload arrived wrong: total {total}, expected {expected_total(count)}")
     return total
+
+
+# -- what a haul run reports: its result, and the columns it adds to chaishop bench ------
+
+@dataclass(frozen=True)
+class HaulResult(LessonResult):
+    """A haul run's moving time (``RunResult.lesson``)."""
+
+    transfer_s: float  # wall seconds during which some order's data was moving
+    barista_transfer_s: dict[int, float] = dataclasses.field(default_factory=dict)
+    share: bool = False  # --share: processes read the payload from shared memory
+
+    # chaishop bench (core.bench.tables): the CSV columns and the table's headings it adds
+    KEYS = ("transfer_s", "transfer_share", "share")
+    HEADERS = ("moving s", "moving %")
+
+    def figures(self, wall_s: float) -> dict:
+        moved = self.transfer_s or 0.0
+        return {"transfer_s": round(moved, 4),
+                "transfer_share": round(moved / wall_s, 3) if wall_s else 0.0,
+                "barista_transfer_s": {b: round(s, 4) for b, s in self.barista_transfer_s.items()},
+                "share": self.share}
+
+    @staticmethod
+    def cells(f: dict) -> list[str]:
+        """The table cells of one row, from its ``figures``."""
+        return [f"{f['transfer_s']:.3f}", f"{100 * f['transfer_share']:.0f} %"]
+
+    @staticmethod
+    def work(rows) -> str:
+        """The bench title's description of the orders (rows: core.bench BenchRows)."""
+        r = rows[0]
+        how = "shared memory for processes" if r.figures.get("share") else "copied to processes"
+        return f"{r.result.orders} orders, each carrying {r.result.size:,} ints · {how}"
+
+    @staticmethod
+    def notes(rows) -> list[str]:
+        return ["", ("moving = wall seconds during which an order's data was being serialised, "
+                     "sent or deserialised (or shared memory filled); 0 where nothing crosses.")]

@@ -6,7 +6,11 @@
                                                shared memory filled once (inside the wall)
         crew.start(lesson.orders)
         for e in crew.events(): lesson.observe(e)   cups rung, till readings, moving data
-        result = lesson.settle(watch.stop(...))     counted, lost, transfer_s; then close()
+        result = lesson.settle(watch.stop(...))     RunResult.lesson: a till.TillResult (counted,
+                                                    lost) or a haul.HaulResult (moving s); close()
+
+Each lesson's result type, and the columns it adds to ``chaishop bench``, live with the
+lesson (till.py, haul.py); ``RESULTS`` says which recipe reports which.
 
 What is shared depends on the mode, never on the recipe (``till_sharing``): in-process crews
 share Python objects; processes share only what is put in shared memory (``--share``);
@@ -23,6 +27,7 @@ from chaishop.core.workloads import haul, till
 from chaishop.core.workloads.recipes import HAUL, TILL
 
 RECIPES = (TILL, HAUL)
+RESULTS: dict[str, type] = {TILL: till.TillResult, HAUL: haul.HaulResult}  # RunResult.lesson
 IN_PROCESS = ("sequential", "threads", "asyncio")  # baristas share the engine's objects
 ASYNC_MODES = ("asyncio",)
 SHARED_MEMORY_MODES = ("processes",)  # where --share puts the till or the payload in shared memory
@@ -32,7 +37,7 @@ SHARED_MEMORY_MODES = ("processes",)  # where --share puts the till or the paylo
 # locked run still ends within seconds on a projector.
 TILL_ORDER_SHARE = 0.25
 
-OBJECT, VALUE, OWN = "one Python object", "multiprocessing.Value", "a till each"
+OBJECT, VALUE, OWN = till.OBJECT, till.VALUE, till.OWN  # how a mode shares the till
 
 
 def till_sharing(mode: str, share: bool) -> str:
@@ -113,7 +118,6 @@ class Lesson:
         if not self.active:
             return result
         s = self.spec
-        fields: dict = {"lock": s.lock, "share": s.share}
         if s.recipe == TILL:
             rung = sum(self.ledger.cups.values())
             kind = till_sharing(s.mode, s.share)
@@ -121,16 +125,16 @@ class Lesson:
                 counted = sum(self.ledger.readings.values())
             else:
                 counted = till.reading(self.shared.till)
-            fields |= {"cups_rung": rung, "cups_counted": counted,
-                       "cups_lost": max(0, rung - counted), "till": kind}
+            lesson: ev.LessonResult = till.TillResult(rung, counted, max(0, rung - counted), kind,
+                                                      lock=s.lock, share=s.share)
         else:
             spans = list(self.moving)
             if self.filled is not None:
                 spans.append((self.filled.t0, self.filled.t1))
-            fields |= {"transfer_s": union_s(spans),
-                       "barista_transfer_s": {b: self.ledger.transfer.get(b, 0.0)
-                                              for b in range(1, result.baristas + 1)}}
-        return dataclasses.replace(result, **fields)
+            lesson = haul.HaulResult(union_s(spans),
+                                     {b: self.ledger.transfer.get(b, 0.0)
+                                      for b in range(1, result.baristas + 1)}, share=s.share)
+        return dataclasses.replace(result, lesson=lesson)
 
     def close(self) -> None:
         if self.filled is not None:
@@ -178,77 +182,3 @@ def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson:
         lesson.orders = [dataclasses.replace(o, payload=lesson.filled.handle) for o in orders]
     return lesson
 
-
-# -- chaishop bench: the figures a till or haul run adds to its row --------------------
-
-def bench_extra(results: list[ev.RunResult]) -> dict:
-    """One run's figures (the run with the median wall time, so they belong together)."""
-    first = results[0]
-    if first.recipe not in RECIPES:
-        return {}
-    r = sorted(results, key=lambda x: x.wall_s)[(len(results) - 1) // 2]
-    if r.recipe == TILL:
-        return {"cups_rung": r.cups_rung, "cups_counted": r.cups_counted, "cups_lost": r.cups_lost,
-                "till": r.till, "lock": r.lock, "share": r.share}
-    return {"transfer_s": round(r.transfer_s or 0.0, 4),
-            "transfer_share": round((r.transfer_s or 0.0) / r.wall_s, 3) if r.wall_s else 0.0,
-            "barista_transfer_s": {b: round(s, 4) for b, s in r.barista_transfer_s.items()},
-            "share": r.share}
-
-
-def bench_keys(recipe: str) -> tuple[str, ...]:
-    """Extra CSV columns."""
-    if recipe == TILL:
-        return ("cups_rung", "cups_counted", "cups_lost", "till", "lock")
-    if recipe == HAUL:
-        return ("transfer_s", "transfer_share", "share")
-    return ()
-
-
-def bench_headers(recipe: str) -> list[str]:
-    if recipe == TILL:
-        return ["cups rung", "counted", "lost", "till"]
-    if recipe == HAUL:
-        return ["moving s", "moving %"]
-    return []
-
-
-def bench_cells(extra: dict, recipe: str) -> list[str]:
-    """The extra cells of one row under the report's (first row's) recipe; '-' where absent."""
-    blank = ["-"] * len(bench_headers(recipe))
-    if recipe == TILL and "cups_rung" in extra:
-        rung, lost = extra["cups_rung"] or 0, extra["cups_lost"] or 0
-        pct = f" ({100 * lost / rung:.0f} %)" if rung else ""
-        return [f"{rung:,}", f"{extra['cups_counted']:,}", f"{lost:,}{pct}", extra["till"]]
-    if recipe == HAUL and "transfer_s" in extra:
-        return [f"{extra['transfer_s']:.3f}", f"{100 * extra['transfer_share']:.0f} %"]
-    return blank
-
-
-def bench_work(rows) -> str:
-    """The title's description of the orders, for these recipes ('' for the others)."""
-    r = rows[0]
-    if r.recipe == TILL:
-        sizes = sorted({row.size for row in rows})
-        cups = " or ".join(f"{s:,}" for s in sizes)
-        lock = "with the mode's lock" if r.extra.get("lock") else "no lock"
-        return f"{r.orders} orders of {cups} cups each (calibrated per mode) · {lock}"
-    if r.recipe == HAUL:
-        how = "shared memory for processes" if r.extra.get("share") else "copied to processes"
-        return f"{r.orders} orders, each carrying {r.size:,} ints · {how}"
-    return ""
-
-
-def bench_notes(rows) -> list[str]:
-    r = rows[0]
-    if r.recipe == TILL:
-        notes = ["", "lost = cups rung but not counted: two baristas read the same count and both "
-                 "wrote it back plus one."]
-        if any(row.extra.get("till") == OWN for row in rows):
-            notes.append("'a till each': nothing shared, so nothing lost; the owner sees none "
-                         "of those cups (--share gives processes a multiprocessing.Value).")
-        return notes
-    if r.recipe == HAUL:
-        return ["", "moving = wall seconds during which an order's data was being serialised, "
-                "sent or deserialised (or shared memory filled); 0 where nothing crosses."]
-    return []

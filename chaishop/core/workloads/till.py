@@ -5,6 +5,7 @@
                       "plain" form:  till.cups += 1
         --PROGRESS / DONE (cups = rung so far, till = what the till showed)--> lessons.Ledger
     after the run the owner reads the shared till: counted; rung - counted = lost
+        --TillResult--> RunResult.lesson (its bench columns live beside it, at the end)
 
 How each mode really shares (``lessons.till_sharing``):
 
@@ -29,9 +30,14 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from chaishop.core.protocol.events import LessonResult
+
 SPLIT = "split"  # read, a call (threads) or an await (asyncio), write
 PLAIN = "plain"  # till.cups += 1
 RINGS = (SPLIT, PLAIN)
+
+# How a mode's baristas share the till (lessons.till_sharing): a run's TillResult.sharing.
+OBJECT, VALUE, OWN = "one Python object", "multiprocessing.Value", "a till each"
 
 # Cups rung between two progress reports (and cancel checks): a few milliseconds of
 # ringing for threads (~5-10 M cups/s here), and for asyncio tasks, whose split form
@@ -220,3 +226,50 @@ def calibrate(order_s: float, aio: bool, ring_form: str = SPLIT,
         _calibrated[key] = (_rate_async(ring_form, budget_s) if aio else
                             _rate(_RINGERS[(False, ring_form, False)], budget_s))
     return max(1, int(_calibrated[key] * order_s))
+
+
+# -- what a till run reports: its result, and the columns it adds to chaishop bench ------
+
+@dataclass(frozen=True)
+class TillResult(LessonResult):
+    """A till run's count (``RunResult.lesson``): every cup rung, and what the till kept."""
+
+    cups_rung: int
+    cups_counted: int  # on the shared till (or the baristas' own tills)
+    cups_lost: int  # rung but not counted: lost updates
+    sharing: str  # how this mode's baristas share the till: OBJECT, VALUE or OWN
+    lock: bool = False  # the mode's lock around each update
+    share: bool = False  # --share: processes ring on a multiprocessing.Value
+
+    # chaishop bench (core.bench.tables): the CSV columns and the table's headings it adds
+    KEYS = ("cups_rung", "cups_counted", "cups_lost", "till", "lock")
+    HEADERS = ("cups rung", "counted", "lost", "till")
+
+    def figures(self, wall_s: float) -> dict:
+        return {"cups_rung": self.cups_rung, "cups_counted": self.cups_counted,
+                "cups_lost": self.cups_lost, "till": self.sharing, "lock": self.lock,
+                "share": self.share}
+
+    @staticmethod
+    def cells(f: dict) -> list[str]:
+        """The table cells of one row, from its ``figures``."""
+        rung, lost = f["cups_rung"] or 0, f["cups_lost"] or 0
+        pct = f" ({100 * lost / rung:.0f} %)" if rung else ""
+        return [f"{rung:,}", f"{f['cups_counted']:,}", f"{lost:,}{pct}", f["till"]]
+
+    @staticmethod
+    def work(rows) -> str:
+        """The bench title's description of the orders (rows: core.bench BenchRows)."""
+        r = rows[0]
+        cups = " or ".join(f"{s:,}" for s in sorted({row.result.size for row in rows}))
+        lock = "with the mode's lock" if r.figures.get("lock") else "no lock"
+        return f"{r.result.orders} orders of {cups} cups each (calibrated per mode) · {lock}"
+
+    @staticmethod
+    def notes(rows) -> list[str]:
+        notes = ["", ("lost = cups rung but not counted: two baristas read the same count and "
+                      "both wrote it back plus one.")]
+        if any(row.figures.get("till") == OWN for row in rows):
+            notes.append("'a till each': nothing shared, so nothing lost; the owner sees none "
+                         "of those cups (--share gives processes a multiprocessing.Value).")
+        return notes

@@ -1,0 +1,166 @@
+"""How a bench report reads: a text table, Markdown, CSV, JSON, and the warnings.
+
+    BenchReport --as_table / as_markdown--> the common columns + the lesson's own
+        (the report's first recipe: lessons.RESULTS -> till.TillResult / haul.HaulResult
+        give headings, cells, the title's words and the notes under the table)
+    BenchReport --as_csv / as_json--> BenchRow.to_dict(): COLUMNS + the lesson's KEYS
+    BenchReport --warnings()--> what a reader must know before trusting the table
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from chaishop.core.bench.rows import BARISTA_COLUMNS, COLUMNS, BenchReport, BenchRow
+from chaishop.core.measure import speedup as su
+from chaishop.core.workloads import lessons
+from chaishop.core.workloads.recipes import LABELS, work_label
+
+# Recipe and crew are in every row: an exported scoreboard mixes them.
+HEADERS = ["mode", "recipe", "crew", "wall s", "CPU s", "parallelism", "speedup", "start-up s",
+           "KiB/barista", "OS threads", "others' cores", "served"]
+TEXT_COLUMNS = 2  # left-aligned; the rest are numbers, right-aligned
+BARISTA_HEADERS = ["mode", "barista", "CPU s", "busy s", "share of a core", "GIL wait s",
+                   "core wait s"]
+
+
+def warnings(report: BenchReport) -> list[str]:
+    """What a reader must know before trusting the table."""
+    out = []
+    for row in report.rows:
+        r = row.result
+        if r.noisy:
+            out.append(f"{r.mode}: {row.noisy_runs} of {row.runs} runs were noisy (other programs "
+                       f"used {r.other_cpu_cores or 0:.2f} cores, median): its figures are not "
+                       "this machine's best")
+        if row.speedup_impossible and row.speedup is not None:
+            spread = (f"; the repeats ranged {row.speedup_spread[0]:.2f}x-"
+                      f"{row.speedup_spread[1]:.2f}x" if row.speedup_spread else "")
+            out.append(f"{r.mode}: " + su.why_impossible(row.speedup, r.recipe, r.baristas,
+                                                          report.machine.cores) + spread)
+    return out
+
+
+def _lesson(recipe: str):
+    """The lesson's result type, which knows its bench columns; None for the other recipes."""
+    return lessons.RESULTS.get(recipe)
+
+
+def _speed(row: BenchRow) -> str:
+    if row.speedup is None:
+        return "-"
+    return f"{row.speedup:.2f}x" + ("!" if row.speedup_impossible else "")
+
+
+def _lesson_cells(row: BenchRow) -> list[str]:
+    """The lesson's cells of one row ('-' where it measured none; none for other recipes)."""
+    kind = _lesson(row.result.recipe)
+    if kind is None:
+        return []
+    return kind.cells(row.figures) if row.figures else ["-"] * len(kind.HEADERS)
+
+
+def _cells(row: BenchRow) -> list[str]:
+    r = row.result
+    others = "-" if r.other_cpu_cores is None else \
+        f"{r.other_cpu_cores:.2f}" + (" noisy" if r.noisy else "")
+    done = f"{r.orders_done}/{r.orders}" + (" stopped" if r.cancelled else "") + \
+        (f" {r.failed} failed" if r.failed else "")
+    kib = "-" if r.rss_per_barista_kib is None else f"{r.rss_per_barista_kib:,.1f}"
+    threads = "-" if r.os_threads_peak is None else f"{r.os_threads_peak:,}"
+    return [r.mode, r.recipe, str(r.baristas), f"{r.wall_s:.3f}", f"{r.cpu_s:.3f}",
+            f"{row.parallelism:.2f}", _speed(row), f"{r.startup_s:.3f}", kib, threads, others,
+            done] + _lesson_cells(row)
+
+
+def _barista_cells(report: BenchReport) -> list[list[str]]:
+    f = lambda v, p=3: "-" if v is None else f"{v:.{p}f}"  # noqa: E731
+    return [[r.result.mode, str(b["barista"]), f(b["cpu_s"]), f(b["busy_s"]), f(b["cpu_share"], 2),
+             f(b["gil_wait_s"]), f(b["core_wait_s"])] for r in report.rows for b in r.per_barista]
+
+
+def title(report: BenchReport) -> str:
+    r = report.rows[0].result
+    m = report.machine
+    kind = _lesson(r.recipe)
+    work = (kind.work(report.rows) if kind else "") or \
+        work_label(r.recipe, r.orders, r.size, report.wait_s)
+    return (f"{LABELS.get(r.recipe, r.recipe)} · {report.baristas} baristas · "
+            f"{work} · median of {report.repeat}\n"
+            f"{m.cores} cores · Python {m.python} ({m.gil_label}) · {m.platform} · "
+            f"processes via {report.start_method}")
+
+
+def _aligned(headers: list[str], body: list[list[str]], text_columns: int) -> list[str]:
+    rows = [headers] + body
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
+    lines = []
+    for j, row in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if i < text_columns else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(row, widths))))
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _headers(report: BenchReport) -> list[str]:
+    kind = _lesson(report.rows[0].result.recipe)
+    return HEADERS + (list(kind.HEADERS) if kind else [])
+
+
+def as_table(report: BenchReport, per_barista: bool = False) -> str:
+    lines = [title(report), ""] + _aligned(_headers(report), [_cells(r) for r in report.rows],
+                                           TEXT_COLUMNS)
+    if per_barista:
+        lines += ["", "per barista, while holding orders (medians):"]
+        lines += _aligned(BARISTA_HEADERS, _barista_cells(report), 1)
+    lines += [f"! {w}" for w in warnings(report) if "cannot be true" in w]
+    if report.cluster is not None:
+        c = report.cluster
+        how = "started here (LocalCluster)" if c["started_here"] else "an existing cluster"
+        verb = "started in" if c["started_here"] else "connected in"
+        lines.append(f"\ndask: {len(c['workers'])} workers at {c['scheduler']}, {how}, "
+                     f"{verb} {c['startup_s']:.2f} s, kept warm: not in any wall time")
+    if report.machine.cores == 1:
+        lines.append("\nThis machine has one core: no mode can run two baristas at once.")
+    kind = _lesson(report.rows[0].result.recipe)
+    lines += kind.notes(report.rows) if kind else []
+    return "\n".join(lines)
+
+
+def _md(headers: list[str], body: list[list[str]], text_columns: int) -> list[str]:
+    align = ["---"] * text_columns + ["---:"] * (len(headers) - text_columns)
+    return [f"| {' | '.join(headers)} |", f"|{'|'.join(align)}|"] + \
+        [f"| {' | '.join(row)} |" for row in body]
+
+
+def as_markdown(report: BenchReport, per_barista: bool = False) -> str:
+    lines = _md(_headers(report), [_cells(r) for r in report.rows], TEXT_COLUMNS)
+    if per_barista:
+        lines += [""] + _md(BARISTA_HEADERS, _barista_cells(report), 1)
+    return "\n".join(lines)
+
+
+def as_csv(report: BenchReport, per_barista: bool = False) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    if per_barista:
+        w.writerow(("mode", "recipe") + BARISTA_COLUMNS)
+        for r in report.rows:
+            for b in r.per_barista:
+                w.writerow([r.result.mode, r.result.recipe] +
+                           ["" if b[c] is None else b[c] for c in BARISTA_COLUMNS])
+        return out.getvalue()
+    kind = _lesson(report.rows[0].result.recipe)
+    extra = tuple(kind.KEYS) if kind else ()  # the first row's lesson's columns
+    w.writerow(COLUMNS + extra)
+    for r in report.rows:
+        d = r.to_dict()
+        w.writerow(["" if d.get(c) is None else d.get(c) for c in COLUMNS + extra])
+    return out.getvalue()
+
+
+def as_json(report: BenchReport, per_barista: bool = True) -> str:
+    return json.dumps(report.to_dict())
