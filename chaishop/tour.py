@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+from chaishop.core.menu import MODE, RECIPE
+
 # Seconds a caption stays up after its run, at --speed 1: time to read the screen.
 PAUSE_S = 3.0
 
@@ -96,7 +98,8 @@ def caption_for(step: TourStep, machine: MachineLike | None) -> str:
     """What to watch in this step, as this interpreter and these cores let you expect."""
     text = step.free_caption if machine is not None and not machine.gil_enabled and \
         step.free_caption else step.caption
-    if machine is not None and machine.cores < 2 and step.recipe == "brew" and step.baristas > 1:
+    if machine is not None and machine.cores < 2 and RECIPE[step.recipe].cpu_bound \
+            and step.baristas > 1:
         text = ONE_CORE + text
     return text
 
@@ -108,14 +111,14 @@ def measured(step: TourStep, machine: MachineLike | None, result: ResultLike | N
     if result is None or not result.complete:
         return f"{text}\nMeasured: the run did not complete."
     lesson = getattr(result, "lesson", None)  # the till's or the haul's own figures
-    if step.recipe == "till" and getattr(lesson, "cups_rung", None):
+    if getattr(lesson, "cups_rung", None):  # a till.TillResult
         lost, rung = lesson.cups_lost, lesson.cups_rung
         return f"{text}\nMeasured: {lost:,} of {rung:,} cups lost ({100 * lost / rung:.0f} %)."
-    if step.recipe == "haul" and getattr(lesson, "transfer_s", None) is not None:
+    if getattr(lesson, "transfer_s", None) is not None:  # a haul.HaulResult
         wall, moved = result.wall_s, lesson.transfer_s
         return (f"{text}\nMeasured: {moved:.2f} s of {wall:.2f} s moving data "
                 f"({100 * moved / wall if wall else 0:.0f} %).")
-    if step.mode == "sequential":
+    if MODE[step.mode].baseline:  # its own speed-up is 1 by definition
         return f"{text}\nMeasured: {result.parallelism:.2f} cores busy on average."
     gain = "" if speedup is None else f"{speedup:.2f}x the sequential speed, "
     return f"{text}\nMeasured: {gain}{result.parallelism:.2f} cores busy on average."
@@ -125,7 +128,7 @@ def finale(results: Sequence[ResultLike], speedups: Sequence[float | None]) -> s
     """The last caption: the fastest crew here for each recipe, as measured in the tour."""
     best: dict[str, tuple[float, str]] = {}
     for r, up in zip(results, speedups):
-        if up is not None and r.mode != "sequential" and up > best.get(r.recipe, (0.0, ""))[0]:
+        if up is not None and not MODE[r.mode].baseline and up > best.get(r.recipe, (0.0, ""))[0]:
             best[r.recipe] = (up, r.mode)
     won = "; ".join(f"on {recipe}, {mode} ({up:.2f}x)"
                     for recipe, (up, mode) in best.items() if up > 1.0)

@@ -27,14 +27,10 @@ from dataclasses import dataclass
 
 import psutil
 
+from testkit import free_port
+
 SURVIVAL_LIMIT_S = 5.0
 MARK = "CHAISHOP_STRESS_MARK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def marked(mark: str) -> list[psutil.Process]:

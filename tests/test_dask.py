@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import psutil
@@ -18,6 +19,8 @@ from chaishop.core import bench
 from chaishop.core.protocol import events as ev
 from chaishop.core.crews import availability, close_warm, dask_available, make_crew
 from chaishop.core.engine.shop import Run, run
+import testkit
+from testkit import wait_until
 
 pytestmark = [
     pytest.mark.skipif(not dask_available()[0], reason="dask[distributed] not installed"),
@@ -28,8 +31,7 @@ TINY = 150_000
 BIG = 2_000_000_000  # minutes of counting: only ever knocked out or cancelled
 
 
-def spec(baristas=2, orders=4, size=TINY, recipe="brew", scheduler=None, **kw) -> ev.RunSpec:
-    return ev.RunSpec("dask", recipe, baristas, orders, size, 0.02, scheduler=scheduler, **kw)
+spec = partial(testkit.spec, "dask", orders=4, size=TINY, wait_s=0.02)  # 2 baristas, brew
 
 
 def events_of(seen):
@@ -107,15 +109,6 @@ def test_unavailable_without_distributed(monkeypatch):
         make_crew("dask", 2)
 
 
-def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.fixture
 def hand_started_cluster(tmp_path: Path):
     """``dask scheduler`` and two ``dask worker`` started with the dask CLI, as a person would."""
@@ -129,7 +122,7 @@ def hand_started_cluster(tmp_path: Path):
     procs = [subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(info)], **quiet)]
     try:
-        assert _wait_for(lambda: info.exists() and info.stat().st_size > 0, 120)
+        assert wait_until(lambda: info.exists() and info.stat().st_size > 0, 120, 0.1)
         address = json.loads(info.read_text())["address"]
         for _ in range(2):
             procs.append(subprocess.Popen([*worker, address, "--nthreads", "1", "--nworkers", "1",
@@ -189,8 +182,8 @@ def test_killing_the_kitchen_ends_its_dask_workers():
         k.wait_ready(120)
         k.run(ev.RunSpec("dask", "brew", 2, 40, 20_000_000, 0.0, run=1))
         seen: list[object] = []
-        assert _wait_for(lambda: seen.extend(k.poll()) or any(
-            isinstance(m, ev.Event) and m.kind == ev.TAKEN for m in seen), 120)
+        assert wait_until(lambda: seen.extend(k.poll()) or any(
+            isinstance(m, ev.Event) and m.kind == ev.TAKEN for m in seen), 120, 0.1)
         kitchen = psutil.Process(k.process.pid)
         workers = [c for c in kitchen.children() if "spawn_main" in " ".join(c.cmdline())]
         assert len(workers) >= 2

@@ -17,19 +17,12 @@ import pytest
 
 from chaishop.cli import main
 from chaishop.tour import TOUR, finale
-from chaishop.ui.scoreboard import speedups
-from testkit import make_app as _make_app
-from testkit import until
+from chaishop.core.measure.speedup import speedups
+from testkit import make_app, until
 
 ROOT = Path(__file__).resolve().parents[1]
 KITCHEN_SIZE = 200_000  # the kitchen fixture's order size
 SIZE = (120, 36)
-
-
-def make_app(kitchen, tmp_path: Path, **kw):
-    return _make_app(kitchen, screenshot_dir=str(tmp_path / "shots"), cpu_every_s=0, **kw)
-
-
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
@@ -58,8 +51,8 @@ def test_demo_records_a_valid_asciicast(tmp_path):
 
 async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path):
     shot = tmp_path / "new" / "dir" / "finale.svg"
-    app = make_app(kitchen, tmp_path, tour=TOUR, speed=50, exit_after_tour=False,
-                   screenshot=str(shot))
+    app = make_app(kitchen, tmp_path / "shots", cpu_every_s=0, tour=TOUR, speed=50,
+                   exit_after_tour=False, screenshot=str(shot))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, shot.exists, timeout=40)
         assert [(r.mode, r.recipe, r.baristas, r.orders) for r in app.scoreboard.results] == \
@@ -108,7 +101,7 @@ async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path
 
 
 async def test_q_quits_during_the_tour(kitchen, tmp_path):
-    app = make_app(kitchen, tmp_path, tour=TOUR, speed=1)
+    app = make_app(kitchen, tmp_path / "shots", cpu_every_s=0, tour=TOUR, speed=1)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "-on" in app.caption.classes)
         await pilot.press("q")
@@ -116,7 +109,7 @@ async def test_q_quits_during_the_tour(kitchen, tmp_path):
 
 
 async def test_export_with_no_runs_writes_nothing(kitchen, tmp_path):
-    app = make_app(kitchen, tmp_path)
+    app = make_app(kitchen, tmp_path / "shots", cpu_every_s=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
     assert not (tmp_path / "shots").exists()
@@ -124,7 +117,8 @@ async def test_export_with_no_runs_writes_nothing(kitchen, tmp_path):
 
 async def test_screenshot_after_seconds_writes_an_svg(kitchen, tmp_path):
     shot = tmp_path / "a" / "b" / "shop.svg"
-    app = make_app(kitchen, tmp_path, screenshot=str(shot), screenshot_after=0.2)
+    app = make_app(kitchen, tmp_path / "shots", cpu_every_s=0, screenshot=str(shot),
+                   screenshot_after=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, shot.exists)
     assert shot.read_text().startswith("<svg")

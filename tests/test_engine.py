@@ -15,19 +15,12 @@ from chaishop.core.crews import make_crew
 from chaishop.core.workloads.recipes import BREW, MIXED, ORDERS, SPILL, make_orders
 from chaishop.core.engine.shop import Run, run
 from chaishop.core.measure.stopwatch import Stopwatch
+from testkit import SPEC_WAIT_S, TINY_SIZE, spec
 
 # dask has its own tests (tests/test_dask.py).  Known issue: under pytest, a first dask
 # run now and then waits for its first tasks (never seen from the shop, bench or a script);
 # the crew ends such a run after STALL_S with the scheduler's view of each task.
 MODES = tuple(m for m in ALL_MODES if m != "dask")
-
-TINY = 150_000  # iterations: a few milliseconds of brewing
-WAIT = 0.04
-
-
-def spec(mode: str, recipe: str = BREW, baristas: int = 2, orders: int = 5, size: int = TINY,
-         wait_s: float = WAIT, **kw) -> ev.RunSpec:
-    return ev.RunSpec(mode, recipe, baristas, orders, size, wait_s, **kw)
 
 
 def record(s: ev.RunSpec) -> tuple[ev.RunResult, list[object]]:
@@ -63,7 +56,7 @@ def test_every_crew_serves_every_order_with_the_full_event_sequence(mode, recipe
     expected_crew = 1 if mode == "sequential" else 2
     assert sorted(per) == list(range(1, expected_crew + 1))
     taken, done = [], []
-    for barista, events in per.items():
+    for events in per.values():
         kinds = [e.kind for e in events]
         assert kinds[0] == ev.STARTED and kinds[-1] == ev.FINISHED
         assert kinds.count(ev.STARTED) == 1 and kinds.count(ev.FINISHED) == 1
@@ -215,7 +208,7 @@ def test_an_order_past_its_timeout_fails_its_barista(mode):
 
 def test_crew_contract_is_a_context_manager_and_runs_once():
     with make_crew("threads", 2) as crew:
-        crew.start(make_orders(BREW, 2, TINY, WAIT))
+        crew.start(make_orders(BREW, 2, TINY_SIZE, SPEC_WAIT_S))
         events = list(crew.events())
         assert crew.wait(5)
         with pytest.raises(RuntimeError):

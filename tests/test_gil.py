@@ -71,11 +71,13 @@ def test_cpu_bound_threads_make_the_probe_clearly_later_than_idle():
     tries = []
     for _ in range(3):
         idle, busy = _idle_then_busy()
-        assert idle.samples > 10 and busy.samples > 5
-        tries.append((round(idle.lateness_ms, 3), round(busy.lateness_ms, 3)))
-        if busy.lateness_ms > 3 * max(idle.lateness_ms, 0.05) and busy.contention > idle.contention:
+        tries.append((round(idle.lateness_ms, 3), round(busy.lateness_ms, 3),
+                      idle.samples, busy.samples))
+        # Too few samples is a spoiled reading (the probe starved), not a verdict: try again.
+        if idle.samples > 10 and busy.samples > 5 and busy.lateness_ms > 3 * max(idle.lateness_ms, 0.05) and busy.contention > idle.contention:
             return
-    pytest.fail(f"brewing threads never made the probe clearly later: (idle, busy) ms {tries}")
+    pytest.fail("brewing threads never made the probe clearly later: "
+                f"(idle ms, busy ms, idle samples, busy samples) {tries}")
 
 
 def test_waiting_for_a_core_is_not_counted_as_gil_contention():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from functools import partial
 
 import psutil
 import pytest
@@ -19,13 +20,13 @@ from chaishop.core.kitchen import mp
 from chaishop.core.crews import MODES
 from chaishop.core.protocol.kitchen import KitchenBack, KitchenDown, KitchenReady, KitchenSilent, RunLost
 from chaishop.core.kitchen.supervisor import MAX_CRASHES, SILENT_AFTER_S, Supervisor
+import testkit
 
 SIZE = 200_000  # brew iterations: tiny orders; the long runs wait instead
 LONG_WAIT_S = 6.0  # an I/O order long enough to fault it mid-run
 
 
-def spec(mode: str, run: int, wait_s: float = LONG_WAIT_S) -> ev.RunSpec:
-    return ev.RunSpec(mode, "orders", 2, 2, SIZE, wait_s, run=run)
+spec = partial(testkit.spec, recipe="orders", orders=2, size=SIZE, wait_s=LONG_WAIT_S)  # 2 baristas
 
 
 def drive(sup: Supervisor, until, timeout: float = 30.0) -> list[object]:
@@ -67,7 +68,7 @@ def assert_all_gone(pid: int, family: list[psutil.Process], tempdir: str) -> Non
 
 
 def next_run_completes(sup: Supervisor, mode: str, run: int) -> None:
-    sup.run(spec(mode, run, wait_s=0.05))
+    sup.run(spec(mode, run=run, wait_s=0.05))
     got = drive(sup, finished(run))
     result = next(m.result for m in got if isinstance(m, ev.RunFinished))
     assert (result.orders_done, result.failed) == (2, 0)
@@ -79,7 +80,7 @@ def test_kitchen_sigkill_mid_run_fails_the_run_and_heals(mode):
     with Supervisor(size=SIZE) as sup:
         drive(sup, ready)
         first_ready = sup.ready
-        sup.run(spec(mode, 1))
+        sup.run(spec(mode, run=1))
         drive(sup, started(1))
         pid, family, tempdir = kitchen_of(sup)
         assert any(os.path.basename(d).startswith("pymp-") for d in os.listdir(tempdir)) or \
@@ -104,7 +105,7 @@ def test_kitchen_sigkill_mid_run_fails_the_run_and_heals(mode):
 def test_kitchen_sigstop_says_not_responding(mode, then):
     with Supervisor(size=SIZE) as sup:
         drive(sup, ready)
-        sup.run(spec(mode, 1, wait_s=1.5))
+        sup.run(spec(mode, run=1, wait_s=1.5))
         drive(sup, started(1))
         pid, family, tempdir = kitchen_of(sup)
         os.kill(pid, signal.SIGSTOP)
@@ -132,14 +133,14 @@ def test_kitchen_sigstop_says_not_responding(mode, then):
 @pytest.mark.slow
 def test_three_crashes_in_30_s_stop_the_restarts():
     with Supervisor(size=SIZE) as sup:
-        for n in range(MAX_CRASHES):
+        for _ in range(MAX_CRASHES):
             drive(sup, ready)
             os.kill(sup.kitchen.pid, signal.SIGKILL)
             got = drive(sup, lambda g: any(isinstance(m, KitchenDown) for m in g))
         down = next(m for m in got if isinstance(m, KitchenDown))
         assert down.restart_in is None and "3 times in 30 s" in down.reason
         assert "killed by SIGKILL" in sup.status
-        assert sup.run(spec("threads", 9)) is False
+        assert sup.run(spec("threads", run=9)) is False
         assert RunLost(9, down.reason) in sup.poll()
 
 

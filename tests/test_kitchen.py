@@ -7,25 +7,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import psutil
 import pytest
 
-
 from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.core.protocol.kitchen import KitchenReady, Note
-
-
-def wait_for(kitchen: Kitchen, kind: type, timeout: float = 20.0) -> list[object]:
-    seen: list[object] = []
-    deadline = time.monotonic() + timeout
-    while not any(isinstance(m, kind) for m in seen):
-        assert time.monotonic() < deadline, f"no {kind.__name__} from the kitchen; got {seen[-5:]}"
-        seen += kitchen.poll()
-        time.sleep(0.02)
-    return seen
+from testkit import poll_until
 
 
 def test_kitchen_runs_a_spec_and_streams_every_message():
@@ -34,7 +23,7 @@ def test_kitchen_runs_a_spec_and_streams_every_message():
         assert isinstance(ready, KitchenReady) and ready.size > 0
         assert ready.machine.cores >= 1 and ready.pid != os.getpid()
         kitchen.run(ev.RunSpec("processes", "brew", 2, 4, 0, 0.05, run=3))
-        seen = wait_for(kitchen, ev.RunFinished)
+        seen = poll_until(kitchen, ev.RunFinished)
         started = [m for m in seen if isinstance(m, ev.RunStarted)]
         assert started[0].spec.size == ready.size  # size 0 means "the kitchen's calibrated size"
         result = seen[-1].result if isinstance(seen[-1], ev.RunFinished) else None
@@ -49,10 +38,11 @@ def test_a_new_run_cancels_the_one_in_progress():
     with Kitchen(size=20_000_000) as kitchen:
         kitchen.wait_ready()
         kitchen.run(ev.RunSpec("threads", "brew", 2, 20, 0, 0.05, run=1))
-        wait_for(kitchen, ev.RunStarted)
+        poll_until(kitchen, ev.RunStarted)
         kitchen.run(ev.RunSpec("asyncio", "orders", 2, 2, 0, 0.05, run=2))
-        seen = wait_for(kitchen, ev.RunFinished)
-        seen += wait_for(kitchen, ev.RunFinished) if sum(isinstance(m, ev.RunFinished) for m in seen) < 2 else []
+        seen = poll_until(kitchen, ev.RunFinished)
+        if sum(isinstance(m, ev.RunFinished) for m in seen) < 2:
+            seen += poll_until(kitchen, ev.RunFinished)
         finished = [m.result for m in seen if isinstance(m, ev.RunFinished)]
         assert [r.run for r in finished][:2] == [1, 2]
         assert finished[0].cancelled and finished[1].complete
@@ -62,7 +52,7 @@ def test_knock_out_without_a_run_is_a_warning_not_a_crash():
     with Kitchen(size=100_000) as kitchen:
         kitchen.wait_ready()
         kitchen.knock_out()
-        notes = [m for m in wait_for(kitchen, Note) if isinstance(m, Note)]
+        notes = [m for m in poll_until(kitchen, Note) if isinstance(m, Note)]
         assert notes[0].level == "warning"
         assert kitchen.alive
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from functools import partial
 
 import pytest
 
@@ -22,6 +23,7 @@ from chaishop.core.crews import MODES
 from chaishop.core.workloads.haul import HaulResult, expected_total, make_payload
 from chaishop.core.workloads.recipes import HAUL, TILL
 from chaishop.core.engine.shop import run
+import testkit
 
 CUPS = 400_000  # per order: ~0.05-0.2 s of ringing for a thread here
 ASYNC_CUPS = 3_000  # asyncio's split form awaits once per cup
@@ -181,12 +183,9 @@ def test_till_calibration_sizes_an_order_in_cups():
     assert till.calibrate(0.01, aio=False) > till.calibrate(0.01, aio=True) > 0
 
 
-def result(lesson: ev.LessonResult | None = None, **kw) -> ev.RunResult:
-    """A threads till run that rang 2,000 cups and lost 500 (unless ``lesson`` says otherwise)."""
-    base = dict(mode="threads", recipe=TILL, baristas=2, orders=2, size=1000, wall_s=1.0, cpu_s=1.0,
-                startup_s=0.0, orders_done=2, failed=0, cancelled=False,
-                lesson=lesson or till.TillResult(2000, 1500, 500, lessons.OBJECT))
-    return ev.RunResult(**(base | kw))
+# A threads till run of 2 orders that rang 2,000 cups and lost 500 (unless lesson= says otherwise).
+result = partial(testkit.result, mode="threads", recipe=TILL, orders=2,
+                 lesson=till.TillResult(2000, 1500, 500, lessons.OBJECT))
 
 
 def test_the_words_follow_the_figures():
@@ -195,20 +194,21 @@ def test_the_words_follow_the_figures():
     assert "The GIL protects the interpreter's own objects, not your data" in \
         notes.till_why(result(), gil_enabled=True)
     assert "Free-threaded" in notes.till_why(result(), gil_enabled=False)
-    zero = notes.till_why(result(till.TillResult(2000, 2000, 0, lessons.OBJECT)),
+    zero = notes.till_why(result(lesson=till.TillResult(2000, 2000, 0, lessons.OBJECT)),
                           gil_enabled=True, ring="plain")
     assert zero.startswith("0 lost")  # a build that loses nothing says 0 and why
-    own = notes.till_why(result(till.TillResult(2000, 1500, 0, lessons.OWN), mode="processes"),
+    own = notes.till_why(result(lesson=till.TillResult(2000, 1500, 0, lessons.OWN), mode="processes"),
                          True)
     assert "Nothing shared" in own and "press x" in own.lower()
-    locked = result(till.TillResult(2000, 2000, 0, lessons.OBJECT, lock=True), wall_s=1.5)
+    locked = result(lesson=till.TillResult(2000, 2000, 0, lessons.OBJECT, lock=True),
+                    wall_s=1.5)
     assert "threading.Lock" in notes.till_why(locked, True)
     cost = notes.compared(locked, [result()])
     assert "1.50 s with, 1.00 s without" in cost and "+0.50 s" in cost
     assert notes.compared(result(), []).startswith("press l")
-    haul = result(HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
+    haul = result(lesson=HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
     assert "90 %" in notes.haul_why(haul) and "pickled" in notes.haul_why(haul)
-    shared = result(HaulResult(0.1, share=True), recipe=HAUL, mode="processes", wall_s=1.0)
+    shared = result(lesson=HaulResult(0.1, share=True), recipe=HAUL, mode="processes", wall_s=1.0)
     assert "0.10 s shared" in notes.compared(shared, [haul])
     assert "2.70 s copied" in notes.compared(shared, [haul])
     # The stopwatch's extra line: short, and the lock's cost only against a same run without it.
@@ -225,5 +225,5 @@ def test_tour_steps_say_what_the_till_and_haul_measured():
     till_step = next(s for s in TOUR if s.recipe == TILL)
     haul_step = next(s for s in TOUR if s.recipe == HAUL)
     assert "Measured: 500 of 2,000 cups lost (25 %)." in measured(till_step, None, result(), None)
-    haul = result(HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
+    haul = result(lesson=HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
     assert "Measured: 2.70 s of 3.00 s moving data (90 %)." in measured(haul_step, None, haul, None)

@@ -21,19 +21,13 @@ import urllib.request
 import psutil
 import pytest
 
-from testkit import start_chaishop, stop_group
+from testkit import free_port, start_chaishop, stop_group
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (apt-get install chromium)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 SHOP_TEXT = "crew 2"  # in the shop's header line
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str, timeout: float) -> str:

@@ -14,7 +14,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.measure import timeline as tl
 from chaishop.core.measure.stopwatch import barista_stats
 
-STEP = 0.05  # progress every 50 ms, like chaishop.core.engine.barista
+STEP = 0.05  # progress every 50 ms, like chaishop.core.engine.reporter
 
 
 def lane(b, start, end, share, core_wait_share=0.0, phase=ev.BREWING, order=1, cpu0=0.0):

@@ -14,10 +14,8 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import psutil
 import pytest
@@ -27,14 +25,10 @@ from chaishop.recordings import writer
 from chaishop.core.protocol import events as ev
 from chaishop.core.crews import interpreters_available
 from chaishop.core.engine.shop import run
+from testkit import run_chaishop as chaishop
 from testkit import wait_until
 
 KITCHEN_SIZE = 200_000
-
-
-def chaishop(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "chaishop", *args], capture_output=True,
-                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 @pytest.mark.parametrize("mode", ["sequential", "threads", "processes", "asyncio"])

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chaishop.core.protocol import events as ev
 from chaishop.core.machine import Machine
 from chaishop.tour import TOUR, caption_for, finale, measured
+from testkit import result
 
 GIL_ON = Machine(2, 2, "3.14.7", "CPython", True, False, "Linux x86_64")
 GIL_OFF = replace(GIL_ON, gil_enabled=False, free_threaded_build=True)
 ONE_CORE = replace(GIL_ON, cores=1, physical_cores=1)
 THREADS_BREW = next(s for s in TOUR if (s.mode, s.recipe) == ("threads", "brew"))
 PROCESSES_BREW = next(s for s in TOUR if (s.mode, s.recipe) == ("processes", "brew"))
-
-
-def result(mode: str, recipe: str, wall: float, cpu: float, complete: bool = True) -> ev.RunResult:
-    return ev.RunResult(mode, recipe, 2, 4, 1000, wall, cpu, 0.01, 4 if complete else 2,
-                        0, not complete)
 
 
 def test_threads_brewing_is_expected_to_take_turns_only_under_a_gil():
@@ -50,7 +45,8 @@ def test_after_the_run_the_caption_gives_what_was_measured():
     text = measured(THREADS_BREW, GIL_OFF, result("threads", "brew", 2.0, 3.9), 1.87)
     assert text.startswith(caption_for(THREADS_BREW, GIL_OFF))
     assert "Measured: 1.87x the sequential speed, 1.95 cores busy" in text
-    unfinished = measured(THREADS_BREW, GIL_ON, result("threads", "brew", 2.0, 2.0, False), None)
+    cut_short = result("threads", "brew", 2.0, 2.0, orders_done=2, cancelled=True)
+    unfinished = measured(THREADS_BREW, GIL_ON, cut_short, None)
     assert "did not complete" in unfinished
 
 

@@ -1,8 +1,12 @@
 """Helpers shared by the test files (fixtures live in the conftest.py beside them).
 
     wait_until(predicate, timeout)          poll from a plain test or a thread
+    poll_until(kitchen, kind)               poll a kitchen until a message of that type came
     await until(pilot, predicate, ...)      pause a Textual pilot until the app gets there
     make_app(kitchen, tmp_path, **config)   a ShopApp on that kitchen: tiny orders, no autostart
+    spec(mode, recipe, ...)                 a RunSpec of tiny orders (a test binds its own defaults)
+    result(mode, recipe, wall_s, ...)       a RunResult from the few figures a test cares about
+    free_port()                             a TCP port free on 127.0.0.1 just now
     run_chaishop(*args) / start_chaishop    ``python -m chaishop ...``: run to the end / start
     stop_group(proc)                        end a started command and every process group under it
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,8 +26,12 @@ from pathlib import Path
 
 import psutil
 
+from chaishop.core.protocol import events as ev
+
 ROOT = Path(__file__).resolve().parents[1]
-TINY_WAIT_S = 0.05  # the wait of one I/O order in UI tests
+TINY_WAIT_S = 0.05  # the target seconds of one order in UI tests (ShopConfig.order_s)
+TINY_SIZE = 150_000  # brew iterations: a few milliseconds of brewing (spec's orders)
+SPEC_WAIT_S = 0.04  # the wait of one I/O order in spec()
 
 
 def wait_until(predicate, timeout: float, step: float = 0.05) -> bool:
@@ -33,6 +42,17 @@ def wait_until(predicate, timeout: float, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return bool(predicate())
+
+
+def poll_until(kitchen, kind: type, timeout: float = 20.0) -> list[object]:
+    """Poll ``kitchen`` until a ``kind`` message came (or fail after ``timeout`` s); all it sent."""
+    seen: list[object] = []
+    deadline = time.monotonic() + timeout
+    while not any(isinstance(m, kind) for m in seen):
+        assert time.monotonic() < deadline, f"no {kind.__name__} from the kitchen; got {seen[-5:]}"
+        seen += kitchen.poll()
+        time.sleep(0.02)
+    return seen
 
 
 async def until(pilot, predicate, timeout: float = 20.0, step: float = 0.05) -> bool:
@@ -54,6 +74,30 @@ def make_app(kitchen, tmp_path: Path | None = None, **config):
     config.setdefault("autostart", False)
     config.setdefault("screenshot_dir", str(tmp_path or "screenshots"))
     return ShopApp(ShopConfig(**config), kitchen)
+
+
+def spec(mode: str, recipe: str = "brew", baristas: int = 2, orders: int = 5,
+         size: int = TINY_SIZE, wait_s: float = SPEC_WAIT_S, **kw) -> ev.RunSpec:
+    """A RunSpec of tiny orders (``kw``: its other fields, e.g. run=7, timeout_s=0.2)."""
+    return ev.RunSpec(mode, recipe, baristas, orders, size, wait_s, **kw)
+
+
+def result(mode: str = "threads", recipe: str = "brew", wall_s: float = 1.0,
+           cpu_s: float | None = None, **fields) -> ev.RunResult:
+    """A run's verdict: 2 baristas, 4 orders of size 1,000, CPU time = wall time unless given,
+    every order done unless ``cancelled`` (then none, unless ``orders_done`` says)."""
+    fields = {"baristas": 2, "orders": 4, "size": 1000, "startup_s": 0.0, "failed": 0,
+              "cancelled": False} | fields
+    fields.setdefault("orders_done", 0 if fields["cancelled"] else fields["orders"])
+    return ev.RunResult(mode=mode, recipe=recipe, wall_s=wall_s,
+                        cpu_s=wall_s if cpu_s is None else cpu_s, **fields)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at 127.0.0.1 just now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run_chaishop(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -1,15 +1,18 @@
-"""The menu: every mode, recipe and crew limit the shop offers, in one list every layer reads.
+"""The menu: the registry of modes (crews) and recipes (workloads), with every trait of each.
 
-    core/menu.py ──▶ cli.py        choices, defaults and ranges of the options
-                 ──▶ ui/           key bindings, the grid's note, the command palette, the header
-                 ──▶ core/         recipe labels (bench tables), crew limits
+    MODES:   Mode(name, key, crew="module:Class", traits...)   ──▶ core/crews (make_crew),
+    RECIPES_ALL: Recipe(name, key, label, traits...)                core/engine, core/kitchen,
+                                                                    core/workloads, core/measure,
+                                                                    ui/, cli/, scripts/, tour.py
 
-A new mode or recipe is one entry below (plus the code that does the work: a crew
-in ``core/crews/``, the steps in ``core/workloads/recipes.py``).  Nothing here imports
-anything heavy: the CLI reads the menu before it knows whether it will draw.
+Every layer asks a trait (``MODE[spec.mode].one_barista``, ``RECIPE[r].cpu_bound``), never
+compares a mode's or a recipe's name.  A new mode is one ``Mode(...)`` line below plus its
+crew (one file in ``core/crews/``); a new recipe is one ``Recipe(...)`` line plus its steps
+(``core/workloads/recipes.py``).  Nothing here imports anything heavy: the CLI reads the menu
+before it knows whether it will draw, and a crew's module is imported only for a run.
 
-Whether a mode can run here (subinterpreters need Python 3.12+) is asked of the
-crew's module, named by ``Mode.check``, only when somebody needs to know.
+Whether a mode can run here (subinterpreters need Python 3.12+, Dask an extra) is asked of
+the function named by ``Mode.check``, only when somebody needs to know (``mode_available``).
 """
 
 from __future__ import annotations
@@ -50,8 +53,11 @@ MAX_VISITORS = 64
 
 @dataclass(frozen=True)
 class Mode:
-    name: str
+    """One kind of crew, with every trait the layers ask about."""
+
+    name: str  # also its CLI name (--mode, --modes, chaishop code MODE)
     key: str  # the shop's key: switch to this crew and start a run
+    crew: str  # "module:Class", imported only when a run needs it (core/crews make_crew)
     note: str  # one line: what this crew is, on a Python with the GIL on
     note_gil_off: str = ""  # the same line where the GIL is off ("": the note holds there too)
     check: str = ""  # "module:function" returning (usable, why not); "": usable everywhere
@@ -59,38 +65,75 @@ class Mode:
     per_core: int = 0  # if set: at most this many baristas a core (cap_reason says why)
     cap_reason: str = ""
     bench_default: bool = True  # in `chaishop bench` without --modes (runs on every Python)
+    barista: str = "barista"  # what one barista is, in a sentence ("each process rang...")
+    one_barista: bool = False  # one barista serves every order, whatever the crew size
+    baseline: bool = False  # the yardstick of every speed-up (and of the automatic baseline)
+    in_process: bool = False  # baristas share the engine's objects: a till, a payload list
+    os_threads: bool = False  # baristas are OS threads of the kitchen (a rush starves its beat)
+    event_loop: bool = False  # baristas are tasks on one event loop, one OS thread (no lanes)
+    shared_memory: bool = False  # --share puts the till or the payload in shared memory
+    cluster: bool = False  # a cluster's workers: a scheduler (--scheduler), kept warm
+    rush: int = 0  # a rush-hour mode (the R key): 1 its first choice, 2 the next; 0: not
+    script: bool = True  # `chaishop code` has a standalone template (scripts/NAME.tmpl)
+
+    @property
+    def startup_word(self) -> str:
+        """The stopwatch's word for the time before the first order: warm cluster workers
+        are handed their tasks; every other crew starts up."""
+        return "hand-out" if self.cluster else "start-up"
 
 
 MODES: tuple[Mode, ...] = (
-    Mode("sequential", "s", "one barista serves every order, one after another",
+    Mode("sequential", "s", "chaishop.core.crews.sequential:SequentialCrew",
+         "one barista serves every order, one after another",
          max_crew=MAX_PANES, cap_reason="sequential is one barista: the crew size only sets "
-         "the orders (two each)"),
+         "the orders (two each)",
+         one_barista=True, baseline=True, in_process=True, os_threads=True),
     # GIL off (3.13t, 3.14t): threads brew on several cores at once; tests/test_free_threading.py
     # asserts it on 3.14t in CI (a crew of 2 holds more than 1.2 cores at once).
-    Mode("threads", "t", "one process, one GIL: brewing takes turns, waiting overlaps",
-         "one process, no GIL here: brewing runs in parallel, waiting overlaps"),
-    Mode("processes", "p", "a process each, a GIL each: brewing runs in parallel",
+    Mode("threads", "t", "chaishop.core.crews.threads:ThreadCrew",
+         "one process, one GIL: brewing takes turns, waiting overlaps",
+         "one process, no GIL here: brewing runs in parallel, waiting overlaps",
+         in_process=True, os_threads=True, rush=2),
+    Mode("processes", "p", "chaishop.core.crews.processes:ProcessCrew",
+         "a process each, a GIL each: brewing runs in parallel",
          "a process each: brewing runs in parallel",
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a whole Python interpreter, "
-         "megabytes and milliseconds to start; for thousands of waits use asyncio or threads"),
-    Mode("asyncio", "a", "one thread, one event loop: tasks switch only at an await"),
-    Mode("interpreters", "i",  # Python 3.12+ only; elsewhere the key says why
+         "megabytes and milliseconds to start; for thousands of waits use asyncio or threads",
+         barista="process", shared_memory=True),
+    Mode("asyncio", "a", "chaishop.core.crews.tasks:TaskCrew",
+         "one thread, one event loop: tasks switch only at an await",
+         in_process=True, event_loop=True, rush=1),
+    Mode("interpreters", "i", "chaishop.core.crews.interpreters:InterpreterCrew",
+         # Python 3.12+ only; elsewhere the key says why
          "one process, an interpreter each, a GIL each: brewing runs in parallel",
          "one process, an interpreter each: brewing runs in parallel",
          check="chaishop.core.crews.interpreter_api:interpreters_available", bench_default=False,
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a whole Python interpreter "
-         "with its own thread; for thousands of waits use asyncio or threads"),
-    Mode("dask", "d",  # needs the optional extra chaishop[dask]; elsewhere the key says how
+         "with its own thread; for thousands of waits use asyncio or threads",
+         barista="subinterpreter"),
+    Mode("dask", "d", "chaishop.core.crews.dask:DaskCrew",
+         # needs the optional extra chaishop[dask]; elsewhere the key says how
          "a Dask worker each (a process, a GIL each): brewing runs in parallel, here or on "
          "other machines; orders and events cross the network",
          check="chaishop.core.crews:dask_available", bench_default=False,
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a Dask worker, a whole Python "
-         "process; for thousands of waits use asyncio or threads"),
+         "process; for thousands of waits use asyncio or threads",
+         cluster=True, script=False),
 )
 MODE = {m.name: m for m in MODES}
 MODE_NAMES = tuple(MODE)
 MODE_KEYS = {m.key: m.name for m in MODES}
 BENCH_MODES = tuple(m.name for m in MODES if m.bench_default)
+SCRIPT_MODES = tuple(m.name for m in MODES if m.script)  # chaishop code MODE (any Python)
+RUSH_MODES = tuple(sorted((m.name for m in MODES if m.rush), key=lambda n: MODE[n].rush))
+BASELINE = next(m.name for m in MODES if m.baseline)  # what speed-ups are measured against
+DEFAULT_MODE = "threads"  # the crew the shop opens with
+
+
+def crew_of(mode: str, crew: int) -> int:
+    """How many baristas a crew of ``crew`` really has in ``mode`` (one-barista modes: 1)."""
+    return 1 if MODE[mode].one_barista else crew
 
 
 # What a note promising parallel brewing gets on a machine that gives chaishop one core.
@@ -136,10 +179,6 @@ def crew_cap(mode: str, cores: int) -> tuple[int, str]:
                         + (f": {m.cap_reason}" if m.cap_reason else ""))
 
 
-def crew_limit(mode: str, cores: int) -> int:
-    return crew_cap(mode, cores)[0]
-
-
 def next_size(crew: int, delta: int) -> int:
     """The next crew size up (delta > 0) or down from ``crew`` on CREW_STEPS."""
     if delta > 0:
@@ -149,42 +188,72 @@ def next_size(crew: int, delta: int) -> int:
 
 # -- recipes (workloads) --------------------------------------------------------
 
+# How an order's size is found when none is given (Recipe.sizing): the kitchen calibrates
+# brew iterations and grind steps once at start-up (KitchenReady.size, .grind_size).
+ITERATIONS = "brew iterations"  # recipes.calibrate: the loop that takes --order-seconds
+HASH_STEPS = "SHA-256 steps"  # recipes.calibrate_grind: hashlib over 4 MiB, GIL released
+OWN_UNIT = "own unit"  # each run sizes its orders itself (cups, ints: core/workloads/lessons.py)
+
+# What a lesson recipe teaches beyond the rule of thumb (Recipe.lesson): its lesson panel,
+# its RunResult.lesson and its bench columns (core/workloads/lessons.py, ui/lesson_panel.py).
+SHARED_STATE = "shared state"  # the till: lost updates, the lock (l), a shared Value (x)
+MOVING_DATA = "moving data"  # the haul: payloads copied, or shared memory (x)
+
+
 @dataclass(frozen=True)
 class Recipe:
-    name: str
+    """One workload, with every trait the layers ask about."""
+
+    name: str  # also its CLI name (--recipe)
     key: str  # the shop's key ("": not offered in the shop or the CLI)
     label: str  # how headers and tables name it
     help: str = ""  # the CLI's words for it
-    sized: bool = True  # orders are brew iterations (False: the recipe sizes its own orders)
+    sizing: str = ITERATIONS  # what an order's size counts, and how it is calibrated
+    cpu_bound: bool = False  # speed-up can never beat the number of cores
+    first_step_waits: bool = False  # its orders open with a wait (the rush-hour grid's colour)
+    lesson: str = ""  # SHARED_STATE or MOVING_DATA: a lesson (panel, RunResult.lesson)
+    script: bool = True  # `chaishop code` can print it (scripts/__init__.py has its steps)
+
+    @property
+    def sized(self) -> bool:
+        """Whether --size (and the kitchen's calibration) sets its orders' size."""
+        return self.sizing != OWN_UNIT
 
 
 RECIPES_ALL: tuple[Recipe, ...] = (
-    Recipe("brew", "b", "brew (CPU-bound)", "CPU-bound counting"),
-    Recipe("orders", "o", "orders (I/O-bound)", "I/O-bound waiting"),
-    Recipe("mixed", "m", "mixed (half wait, half brew)", "both"),
+    Recipe("brew", "b", "brew (CPU-bound)", "CPU-bound counting", cpu_bound=True),
+    Recipe("orders", "o", "orders (I/O-bound)", "I/O-bound waiting", first_step_waits=True),
+    Recipe("mixed", "m", "mixed (half wait, half brew)", "both", first_step_waits=True),
     # C code that lets go of the GIL (hashlib over 4 MiB): threads speed it up too.
     Recipe("grind", "g", "grind (CPU-bound in C, GIL released)",
-           "CPU-bound hashing in C (releases the GIL)"),
-    # Beyond the rule of thumb (core/workloads/lessons.py): sized in their own units, not brew iterations.
+           "CPU-bound hashing in C (releases the GIL)", sizing=HASH_STEPS, cpu_bound=True),
+    # Beyond the rule of thumb (core/workloads/lessons.py): sized in their own units.
     Recipe("till", "r", "till (shared state: lost updates)",
-           "ring up cups on one shared till (lost updates; --lock, --ring)", sized=False),
+           "ring up cups on one shared till (lost updates; --lock, --ring)", sizing=OWN_UNIT,
+           lesson=SHARED_STATE, script=False),
     Recipe("haul", "h", "haul (big payloads: moving data)",
-           "total a big payload each order carries (moving data; --share)", sized=False),
+           "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
+           lesson=MOVING_DATA, script=False),
     # Not offered: like brew, but order #1 is spilled (raises), to show how a crew
     # copes with a barista that crashes while the others go on (tests, faults).
-    Recipe("spill", "", "spill (order #1 raises)"),
+    Recipe("spill", "", "spill (order #1 raises)", cpu_bound=True, script=False),
 )
 RECIPE = {r.name: r for r in RECIPES_ALL}
 RECIPES = tuple(r.name for r in RECIPES_ALL if r.key)  # offered in the shop and the CLI
 RECIPE_KEYS = {r.key: r.name for r in RECIPES_ALL if r.key}
 LABELS = {r.name: r.label for r in RECIPES_ALL}
 SIZED_BY_RECIPE = tuple(r.name for r in RECIPES_ALL if not r.sized)  # --size: cups, ints
+CPU_BOUND = tuple(r.name for r in RECIPES_ALL if r.cpu_bound)
+LESSONS = tuple(r.name for r in RECIPES_ALL if r.lesson)  # with a lesson panel and result
+DEFAULT_RECIPE = "brew"  # the recipe the shop and bench open with
+RUSH_RECIPE = "orders"  # the R key's: one waiting order for each of RUSH_CREW baristas
 
-# Keys of the till and haul recipes' switches (core/workloads/lessons.py): the lock around each
-# update, and shared memory instead of copies for processes.
+# Keys of the lessons' switches (core/workloads/lessons.py): the lock around each update
+# (SHARED_STATE), and shared memory instead of copies for processes (both lessons).
 LOCK_KEY = "l"
 SHARE_KEY = "x"
 
 
-def label(recipe: str) -> str:
-    return LABELS.get(recipe, recipe)
+def lesson_key(lesson: str) -> str:
+    """The shop's key of the first recipe teaching ``lesson`` (the l key's hint)."""
+    return next(r.key for r in RECIPES_ALL if r.lesson == lesson)

@@ -1,10 +1,10 @@
 """Write an asciicast v2 file as it is recorded, one complete line per ``write``.
 
-    record._pump ──event(kind, data)──▶ CastWriter ──os.write──▶ FILE.cast
-                                             │ a write fails (ENOSPC, EIO...)
-                                             ▼
-                          stopped = why; the file cut back to its last complete
-                          line (a valid cast); later events are dropped
+    record.pump.run ──event(kind, data)──▶ CastWriter ──os.write──▶ FILE.cast
+                                                │ a write fails (ENOSPC, EIO...)
+                                                ▼
+                             stopped = why; the file cut back to its last complete
+                             line (a valid cast); later events are dropped
 
 Every event is one unbuffered ``write`` of one JSON line, so the file is valid
 at any moment, and a recording that cannot go on never takes the command with it.

@@ -17,11 +17,13 @@ from __future__ import annotations
 from importlib import resources
 from string import Template
 
-MODES = ("sequential", "threads", "processes", "asyncio", "interpreters")
+from chaishop.core.menu import MODE, RECIPE, SCRIPT_MODES
+
+MODES = SCRIPT_MODES  # the menu's modes with a template here (Mode.script)
 WALL_PREFIX = "wall time: "  # the script's last line: "wall time: 1.234 s"
 
-# One order of each recipe, as the body of make_chai(order), sync and async.
-# The same steps as chaishop.core.workloads.recipes.steps().
+# One order of each recipe with a script (Recipe.script), as the body of make_chai(order),
+# sync and async.  The same steps as chaishop.core.workloads.recipes.steps().
 _SYNC = {
     "brew": "    brew(SIZE)",
     "orders": "    time.sleep(WAIT_S)  # waiting: the GIL is free meanwhile",
@@ -38,19 +40,38 @@ _ASYNC = {
 }
 
 
+class NoScript(ValueError):
+    """There is no standalone script for this mode and recipe; the message says why."""
+
+
+def why_none(mode: str, recipe: str) -> str:
+    """"" when ``chaishop code`` can print ``mode`` with ``recipe``, else one plain sentence why not."""
+    if mode not in MODE or not MODE[mode].script:
+        return (f"no standalone script for {mode}: scripts use the standard library only "
+                f"(scripts exist for {', '.join(MODES)})")
+    if recipe not in RECIPE:
+        return f"unknown recipe {recipe!r}"
+    if not RECIPE[recipe].script:
+        scripted = ", ".join(r.name for r in RECIPE.values() if r.script and r.key)
+        return f"no standalone script for the {recipe} recipe yet (scripts exist for {scripted})"
+    return ""
+
+
 def render(mode: str, recipe: str, baristas: int, orders: int, size: int,
            wait_s: float) -> str:
-    """The standalone script for ``mode`` doing ``orders`` orders of ``recipe``."""
-    if mode not in MODES:
-        raise ValueError(f"no script for mode {mode!r} (choose from {', '.join(MODES)})")
-    if recipe not in _SYNC:
-        raise ValueError(f"unknown recipe {recipe!r}")
-    if mode == "sequential":
+    """The standalone script for ``mode`` doing ``orders`` orders of ``recipe``.
+
+    Raises :class:`NoScript` (its message: :func:`why_none`) where there is none.
+    """
+    reason = why_none(mode, recipe)
+    if reason:
+        raise NoScript(reason)
+    if MODE[mode].one_barista:
         baristas = 1  # one barista, by definition
     command = (f"chaishop code {mode} --recipe {recipe} --baristas {baristas} "
                f"--orders {orders} --size {size} --order-seconds {wait_s:g}")
     text = resources.files(__package__).joinpath(f"{mode}.tmpl").read_text(encoding="utf-8")
     return Template(text).substitute(
         command=command, recipe=recipe, baristas=baristas, orders=orders, size=f"{size:_}",
-        wait_s=f"{wait_s:g}", make_chai=(_ASYNC if mode == "asyncio" else _SYNC)[recipe],
+        wait_s=f"{wait_s:g}", make_chai=(_ASYNC if MODE[mode].event_loop else _SYNC)[recipe],
         wall_prefix=WALL_PREFIX)

@@ -20,14 +20,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.workloads import lessons
-from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, RECIPE_KEYS, RUSH_CREW, SHARE_KEY,
-                                SIZED_BY_RECIPE, crew_cap, mode_available, mode_note, next_size)
+from chaishop.core.menu import (ITERATIONS, LOCK_KEY, MODE, MODE_KEYS, RECIPE, RECIPE_KEYS,
+                                RUSH_CREW, SHARE_KEY, SHARED_STATE, crew_cap, lesson_key,
+                                mode_available, mode_note, next_size)
 from chaishop.ui import layout
 from chaishop.ui.config import panes_for
-
-
-RECIPE_KEYS_BY_NAME = {r: k for k, r in RECIPE_KEYS.items()}
 
 
 class LatencyLog:
@@ -81,12 +78,12 @@ class ActionsMixin:
         self.running = False
         if spec is None:
             # --size counts brew iterations; grind, till and haul size their own orders.
-            size = 0 if self.recipe in SIZED_BY_RECIPE or self.recipe == "grind" else self.config.size
+            size = self.config.size if RECIPE[self.recipe].sizing == ITERATIONS else 0
             spec = self.truth.plan(ev.RunSpec(
                 self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
                 timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
                 ring=self.config.ring,
-                scheduler=self.config.scheduler if self.mode == "dask" else None))
+                scheduler=self.config.scheduler if MODE[self.mode].cluster else None))
         spec = dataclasses.replace(spec, run=self.run_id)
         self.kitchen.run(spec)
         crew = panes_for(spec.mode, self.crew)
@@ -95,7 +92,7 @@ class ActionsMixin:
             f"timing a sequential baseline first, then {self.mode}…" if spec.baseline else
             f"starting {self.mode} · {self.recipe} · crew {crew}…"
             + (" (a Dask cluster takes seconds the first time)"
-               if self.mode == "dask" and self.stopwatch.cluster is None else ""))
+               if MODE[self.mode].cluster and self.stopwatch.cluster is None else ""))
         if not self.stopwatch.has_result:  # not "no run yet" under "starting…"
             self.stopwatch.stats.update("", layout=False)
         self._update_header()
@@ -141,17 +138,17 @@ class ActionsMixin:
         """l: the mode's lock around each update of the till; runs the till again."""
         self.latency.mark(self, "lock")
         self.lock = not self.lock
-        if self.recipe == "till":
+        if RECIPE[self.recipe].lesson == SHARED_STATE:
             self.start_run()  # the till panel's border says which lock
         else:
             self.notify(f"lock {'on' if self.lock else 'off'}: it guards the till recipe "
-                        f"(press {RECIPE_KEYS_BY_NAME['till']})", timeout=4)
+                        f"(press {lesson_key(SHARED_STATE)})", timeout=4)
 
     def action_share(self) -> None:
         """x: processes share memory (a Value, a shared_memory block) instead of copying."""
         self.latency.mark(self, "share")
         self.share = not self.share
-        if self.recipe in lessons.RECIPES:
+        if RECIPE[self.recipe].lesson:
             self.start_run()  # the lesson panel says what is shared
         else:
             self.notify(f"share {'on' if self.share else 'off'}: it matters for the till and "
@@ -179,10 +176,14 @@ class ActionsMixin:
 
     def action_code(self) -> None:
         """The standalone script that does what the current mode does (chaishop code)."""
-        from chaishop.scripts import render
+        from chaishop.scripts import render, why_none
         from chaishop.ui.code_screen import CodeScreen
 
         self.latency.mark(self, "code")
+        reason = why_none(self.mode, self.recipe)
+        if reason:  # a plain word, never a traceback (dask, a lesson without a script yet)
+            self.notify(reason, title="The code", timeout=5)
+            return
         size = self.config.size or (self.ready.size if self.ready else 0)
         if not size:
             self.notify("the kitchen is still calibrating: try again in a moment", timeout=3)

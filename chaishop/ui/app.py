@@ -66,7 +66,7 @@ CREW_GROUP = Binding.Group("crew")
 
 
 class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
-    CSS_PATH = "shop.tcss"
+    CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
     TITLE = "chaishop"
     # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
     # kind share a label ("stpaid mode"); esc, k, S and e are on ? and in the palette.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from chaishop.core.menu import DEFAULT_MODE, DEFAULT_RECIPE, crew_of
 from chaishop.core.protocol import events as ev
 from chaishop.core.protocol.kitchen import KitchenMessage, SupervisorMessage
 from chaishop.core.measure.cpu import SAMPLE_EVERY_S
@@ -28,12 +29,12 @@ class KitchenLike(Protocol):
 
 @dataclass
 class ShopConfig:
-    mode: str = "threads"
-    recipe: str = "brew"
+    mode: str = DEFAULT_MODE
+    recipe: str = DEFAULT_RECIPE
     baristas: int = 2
     orders: int | None = None  # None: two per barista
     size: int = 0  # brew iterations per order; 0: the kitchen's calibrated size
-    order_s: float = 1.0  # the wait of an I/O order
+    order_s: float = 1.0  # the target seconds of one order (--order-seconds)
     order_timeout: float | None = None  # an order taking longer fails its barista
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
     screenshot_dir: str = "screenshots"
@@ -65,5 +66,6 @@ class ShopConfig:
 
 
 def panes_for(mode: str, crew: int) -> int:
-    """Sequential is one barista however big the crew (the crew sets the orders)."""
-    return 1 if mode == "sequential" else crew
+    """A one-barista mode (sequential) has one pane however big the crew (the crew sets
+    the orders): the menu's ``crew_of``."""
+    return crew_of(mode, crew)

@@ -27,7 +27,7 @@ from chaishop.ui import lesson_notes
 from chaishop.core.protocol.gauges import CrewSummary, GilReading, LoopLag
 from chaishop.core.protocol.kitchen import KitchenGone, KitchenReady, Note
 from chaishop.ui.config import panes_for
-from chaishop.ui.scoreboard import speedups
+from chaishop.core.measure.speedup import speedups
 
 # How often the kitchen's messages are drained and the panes redrawn: lively
 # enough for progress bars, and each tick carries a batch.  Every redraw is CPU

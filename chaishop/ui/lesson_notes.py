@@ -13,7 +13,7 @@ from __future__ import annotations
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import lessons
 from chaishop.core.workloads.haul import HaulResult
-from chaishop.core.workloads.recipes import HAUL, TILL
+from chaishop.core.menu import MODE, MOVING_DATA, RECIPE, SHARED_STATE
 from chaishop.core.workloads.till import TillResult
 
 GIL_LINE = "The GIL protects the interpreter's own objects, not your data."
@@ -46,9 +46,8 @@ def till_why(r: ev.RunResult, gil_enabled: bool, ring: str = "split") -> str:
     t: TillResult = r.lesson
     kind, mode = t.sharing, r.mode
     if kind == lessons.OWN:
-        where = "subinterpreter" if mode == "interpreters" else "process" if mode == "processes" \
-            else "barista"
-        hint = " Press x to share a multiprocessing.Value." if mode == "processes" else ""
+        where = MODE[mode].barista
+        hint = " Press x to share a multiprocessing.Value." if MODE[mode].shared_memory else ""
         return (f"Nothing shared: each {where} rang on a till of its own, so nothing was lost, "
                 f"and the owner's till saw none of it.{hint}")
     if t.lock:
@@ -58,9 +57,9 @@ def till_why(r: ev.RunResult, gil_enabled: bool, ring: str = "split") -> str:
         return ("Value.value takes its lock for the read and again for the write, never "
                 "around both: two processes interleave." + ("" if t.cups_lost else
                                                              " (0 lost this time: they barely overlapped.)"))
-    if mode == "sequential" or r.baristas == 1:
+    if MODE[mode].one_barista or r.baristas == 1:
         return "One barista: nobody to race with, so 0 lost."
-    if mode == "asyncio":
+    if MODE[mode].event_loop:
         if t.cups_lost:
             return ("An await between read and write: the other task rings meanwhile, and one "
                     "write overwrites the other's.")
@@ -85,9 +84,9 @@ def haul_live(spec: ev.RunSpec, transfer: dict[int, float]) -> str:
 
 def haul_why(r: ev.RunResult) -> str:
     moved = r.lesson.transfer_s or 0.0
-    if r.mode in lessons.IN_PROCESS:
+    if MODE[r.mode].in_process:
         return "Nothing crossed: every barista read the same list in this process (0 s moving)."
-    if _share(r) and r.mode in lessons.SHARED_MEMORY_MODES:
+    if _share(r) and MODE[r.mode].shared_memory:
         return (f"Shared memory, filled once: {moved:.2f} s moving ({pct(moved, r.wall_s)} of "
                 "wall). Reading a memoryview makes each item a Python int: slower than a list.")
     return (f"{CROSSING_LINE} {moved:.2f} s of {r.wall_s:.2f} s wall was moving data "
@@ -102,7 +101,7 @@ def _same_work(a: ev.RunResult, b: ev.RunResult) -> bool:
 def compared(r: ev.RunResult, earlier: list[ev.RunResult]) -> str:
     """The lock's (till) or sharing's (haul) cost or saving: this run against the latest
     complete run of the same work with the other setting; '' if there is none yet."""
-    if r.recipe == TILL:
+    if RECIPE[r.recipe].lesson == SHARED_STATE:
         other = next((e for e in reversed(earlier) if _same_work(e, r) and _lock(e) != _lock(r)
                       and _share(e) == _share(r)), None)
         if other is None:
@@ -112,7 +111,7 @@ def compared(r: ev.RunResult, earlier: list[ev.RunResult]) -> str:
         d = locked.wall_s - free.wall_s
         return (f"the lock's cost: {locked.wall_s:.2f} s with, {free.wall_s:.2f} s without "
                 f"({d:+.2f} s, {d / free.wall_s:+.0%} for the same cups)" if free.wall_s else "")
-    if r.recipe == HAUL and r.mode not in lessons.IN_PROCESS:
+    if RECIPE[r.recipe].lesson == MOVING_DATA and not MODE[r.mode].in_process:
         other = next((e for e in reversed(earlier) if _same_work(e, r) and _share(e) != _share(r)),
                      None)
         if other is None:
@@ -126,7 +125,7 @@ def compared(r: ev.RunResult, earlier: list[ev.RunResult]) -> str:
 
 def lock_cost(r: ev.RunResult, earlier: list[ev.RunResult]) -> float | None:
     """Seconds the lock added: this locked run's wall minus the latest same run without it."""
-    if not _lock(r) or r.recipe != TILL:
+    if not _lock(r) or RECIPE[r.recipe].lesson != SHARED_STATE:
         return None
     free = next((e for e in reversed(earlier) if _same_work(e, r) and not _lock(e)
                  and _share(e) == _share(r)), None)

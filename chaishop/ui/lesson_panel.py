@@ -17,7 +17,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.ui import lesson_notes as notes
 from chaishop.core.workloads import lessons
 from chaishop.core.workloads.haul import HaulResult
-from chaishop.core.workloads.recipes import TILL
+from chaishop.core.menu import RECIPE, SHARED_STATE
 from chaishop.core.workloads.till import TillResult
 
 
@@ -33,10 +33,10 @@ class LessonPanel(Static):
     def start(self, spec: ev.RunSpec) -> None:
         self.spec = spec
         self.ledger = lessons.Ledger()
-        self.set_class(spec.recipe not in lessons.RECIPES, "-off")
+        self.set_class(not RECIPE[spec.recipe].lesson, "-off")
         if self.has_class("-off"):
             return
-        if spec.recipe == TILL:
+        if RECIPE[spec.recipe].lesson == SHARED_STATE:
             how = lessons.till_sharing(spec.mode, spec.share)
             lock = lessons.lock_name(spec.mode, spec.share) if spec.lock else "off"
             self.border_title = f"Till · {spec.mode} · {how}"
@@ -51,7 +51,7 @@ class LessonPanel(Static):
 
     def _live(self) -> str:
         s = self.spec
-        if s.recipe == TILL:
+        if RECIPE[s.recipe].lesson == SHARED_STATE:
             own = lessons.till_sharing(s.mode, s.share) == lessons.OWN
             on_till = max(self.ledger.readings.values(), default=0)
             return notes.till_live(s, sum(self.ledger.cups.values()), on_till, own)
@@ -62,7 +62,7 @@ class LessonPanel(Static):
             self._set(self._live())
 
     def finish(self, r: ev.RunResult, earlier: list[ev.RunResult]) -> None:
-        if r.recipe not in lessons.RECIPES or self.spec is None or r.run != self.spec.run:
+        if not RECIPE[r.recipe].lesson or self.spec is None or r.run != self.spec.run:
             return
         t = r.lesson
         if isinstance(t, TillResult):

@@ -4,22 +4,21 @@
     CrewSummary (from the kitchen, ~10 a second) --_on_summary--> CrewGrid.show,
         stopwatch "served", samples for the whole-crew timeline (TimelineView.show_crew)
     + / -  --menu.next_size()--> 1, 2, 4, 8, 16, 100, 1,000, 10,000, within the mode's cap
-    R      --action_rush()--> RUSH_CREW asyncio tasks (or threads, if threads are on)
-                              on RUSH_CREW one-second waiting orders
+    R      --action_rush()--> RUSH_CREW asyncio tasks (or threads, if threads are on:
+                              menu.RUSH_MODES) on RUSH_CREW one-second waiting orders
 """
 
 from __future__ import annotations
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.menu import RUSH_CREW
+from chaishop.core.menu import RUSH_CREW, RUSH_MODES, RUSH_RECIPE, crew_of
 from chaishop.core.engine.rush import summarised
 from chaishop.core.protocol.gauges import CrewSummary
 
-RUSH_MODES = ("asyncio", "threads")  # the modes a rush hour is about
-
 
 def uses_grid(mode: str, crew: int) -> bool:
-    return mode != "sequential" and summarised(crew)
+    """A crew too big for panes is a grid (a one-barista mode never is)."""
+    return summarised(crew_of(mode, crew))
 
 
 class RushMixin:
@@ -54,7 +53,7 @@ class RushMixin:
         if self.running:
             self.kitchen.cancel()
         self.mode = self.mode if self.mode in RUSH_MODES else RUSH_MODES[0]
-        self.recipe, self.crew = "orders", RUSH_CREW
+        self.recipe, self.crew = RUSH_RECIPE, RUSH_CREW
         self.notify(f"rush hour: {RUSH_CREW:,} {self.mode} baristas, one waiting order each "
                     "(t or a switches the crew, - makes it smaller)", timeout=4)
         self.start_run()

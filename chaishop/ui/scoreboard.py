@@ -27,7 +27,6 @@ PARTS = " ▏▎▍▌▋▊▉"  # eighths, for smooth bar ends
 UNFINISHED = "░"  # the bar of a run that did not finish: its wall time is not a result
 NO_VALUE = "–"
 MEMORY_W = 13  # " 12,345.6 KiB"
-speedups = su.speedups  # the one rule (kept here by name for older callers)
 
 
 def hbar(value: float, top: float, width: int) -> str:
@@ -72,7 +71,7 @@ class Scoreboard(Widget):
                         "sequentially first: the baseline\nfor every speed-up.", style="dim")
         width = self.content_size.width or 60
         full = width >= FULL_WIDTH
-        ups = speedups(self.results)
+        ups = su.speedups(self.results)
         flags = [su.impossible(up, r.recipe, r.baristas, self.cores)
                  for r, up in zip(self.results, ups)]
         # Each run takes a table row and a chart row; headings and notes take the rest.

@@ -1,6 +1,6 @@
 """The speed-up in big digits, for the projector layout: the one number a room came for.
 
-    RunFinished ──feed──▶ show(result, speed-up from scoreboard.speedups) ──▶ "1.87×" (Digits)
+    RunFinished ──feed──▶ show(result, its speed-up: measure.speedup) ──▶ "1.87×" (Digits)
 
 Shown only in the projector theme (shop.tcss: Screen.-projector #speedup), where the
 stopwatch's digits and this one are the two figures readable from the back of a room.

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
 from chaishop.core.protocol import events as ev
+from chaishop.core.menu import MODE
 from chaishop.core.measure.noise import NOISY_CORES
 from chaishop.core.measure.speedup import MIN_WALL_S
 
@@ -33,7 +34,7 @@ def stats_text(r: ev.RunResult, narrow: bool = False) -> str:
     # A failed barista shows on its pane (and in "3/4 orders"); here the run's verdict.
     # Narrow (a 38-column side): three lines of at most 34 characters, no room for memory.
     par = f"{r.parallelism:.2f}×" if r.wall_s >= MIN_WALL_S else "–"
-    startup = "hand-out" if r.mode == "dask" else "start-up"  # dask: warm workers get tasks
+    startup = MODE[r.mode].startup_word  # a cluster's warm workers are handed their tasks
     head = (f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s\n"
             f"parallelism {par} · {r.orders_done}/{r.orders} orders\n")
     end = verdict(r) + (f" · {BASELINE}" if r.baseline else "")
@@ -133,7 +134,7 @@ class StopwatchPanel(Vertical):
         self.t0 = None
         self.remove_class("-running")
         self.digits.update(DIGITS_FORMAT.format(r.wall_s))
-        self._set_caption(cluster_caption(self.cluster) if r.mode == "dask" and self.cluster
+        self._set_caption(cluster_caption(self.cluster) if MODE[r.mode].cluster and self.cluster
                           else f"{r.mode} · {r.recipe} · crew {r.baristas}")
         self.stats.update(stats_text(r, self.narrow) + (f"\n{extra}" if extra else ""))
         self.noise.update(noise_text(r, self.narrow), layout=False)

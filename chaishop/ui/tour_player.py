@@ -18,7 +18,7 @@ import asyncio
 from chaishop.recordings.markers import mark
 from chaishop.tour import PAUSE_S, TourStep, caption_for, finale, measured
 from chaishop.ui.export import save_svg
-from chaishop.ui.scoreboard import speedups
+from chaishop.core.measure.speedup import speedups
 
 POLL_S = 0.05  # how often the player looks for the kitchen's verdict (the app drains every 100 ms)
 

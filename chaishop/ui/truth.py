@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 
 from chaishop.core.protocol import events as ev
+from chaishop.core.menu import HASH_STEPS, MODE, RECIPE
 from chaishop.core.measure import lanes as lanes_mod
 from chaishop.core.protocol.gauges import LoopLag
 from chaishop.core.engine.rush import summarised
@@ -47,7 +48,7 @@ class Truth:
 
     def has_baseline(self, spec: ev.RunSpec) -> bool:
         size = self.expected_size(spec)
-        return any(r.mode == SEQUENTIAL and timed(r) and
+        return any(MODE[r.mode].baseline and timed(r) and
                    baseline_key(r) == (spec.recipe, spec.orders, size)
                    for r in self.app.results)
 
@@ -57,12 +58,13 @@ class Truth:
         ready = self.app.ready
         if ready is None:
             return 0
-        return ready.grind_size if spec.recipe == "grind" and ready.grind_size else ready.size
+        hashes = RECIPE[spec.recipe].sizing == HASH_STEPS  # grind: calibrated on its own
+        return ready.grind_size if hashes and ready.grind_size else ready.size
 
     def plan(self, spec: ev.RunSpec) -> ev.RunSpec:
         """The spec to send now: ``spec``, or its sequential baseline first."""
         self.pending = None
-        if not self.auto_baseline or spec.mode == SEQUENTIAL or self.has_baseline(spec):
+        if not self.auto_baseline or MODE[spec.mode].baseline or self.has_baseline(spec):
             return spec
         if summarised(spec.baristas):  # a rush hour: thousands of orders one after another
             return spec  # would take hours; its lesson is start-up and memory, not speed-up
@@ -80,7 +82,7 @@ class Truth:
 
     def event(self, e: ev.Event) -> None:
         if (e.kind == ev.STARTED and self.sample_lanes and self.spec is not None
-                and self.spec.mode != "asyncio"):  # tasks share one thread: no lane each
+                and not MODE[self.spec.mode].event_loop):  # tasks share one thread: no lane each
             self.lanes.watch(e.barista, e.pid, e.tid)
 
     def lag(self, m: LoopLag) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_signals import PtyApp, _busy  # noqa: E402
+from test_signals import PtyApp, _busy
 
 
 def once(mode: str) -> tuple[float, int, int]:

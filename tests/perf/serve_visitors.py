@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from serve_stress import serve_and_end  # noqa: E402
+from serve_stress import serve_and_end
 
 
 def main() -> int:

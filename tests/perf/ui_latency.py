@@ -39,6 +39,9 @@ from pathlib import Path
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from testkit import wait_until
+
 SOCKET = f"chaishop-perf-{os.getpid()}"  # a private tmux server: never touches anyone else's
 CHAISHOP = str(Path(sys.executable).with_name("chaishop"))
 GOAL_MS, IDLE_GOAL_PCT, FIRST_FRAME_GOAL_S = 100.0, 2.0, 0.5
@@ -53,15 +56,6 @@ def tmux(*args: str) -> str:
 
 def screen() -> str:
     return tmux("capture-pane", "-p", "-t", "perf")
-
-
-def wait_for(predicate, timeout: float, step: float = 0.01) -> bool:
-    end = time.perf_counter() + timeout
-    while time.perf_counter() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def app_process(target: str = "perf") -> psutil.Process:
@@ -83,8 +77,8 @@ def first_frames(runs: int, chaishop: str, tmp: Path) -> list[float]:
         tmux("new-window", "-d", "-t", "perf", "-n", name,
              f"{chaishop} --mode threads --recipe orders --screenshot-dir {tmp}")
         target = f"perf:{name}"
-        drawn = wait_for(lambda: all(s in tmux("capture-pane", "-p", "-t", target) for s in DRAWN),
-                         30, 0.005)
+        drawn = wait_until(lambda: all(s in tmux("capture-pane", "-p", "-t", target) for s in DRAWN),
+                           30, 0.005)
         out.append(time.perf_counter() - t0 if drawn else float("inf"))
         time.sleep(1.0)  # let it settle (the kitchen calibrates) before quitting
         try:
@@ -93,7 +87,7 @@ def first_frames(runs: int, chaishop: str, tmp: Path) -> list[float]:
             app = None
         tmux("send-keys", "-t", target, "q")
         if app is not None:
-            wait_for(lambda: not app.is_running() or app.status() == psutil.STATUS_ZOMBIE, 10, 0.05)
+            wait_until(lambda: not app.is_running() or app.status() == psutil.STATUS_ZOMBIE, 10, 0.05)
         time.sleep(0.5)
     return out
 
@@ -138,7 +132,7 @@ def main() -> int:
     try:
         frames = first_frames(opts.first_frames, chaishop, tmp)
         tmux("respawn-pane", "-k", "-t", "perf:0", cmd)
-        if not wait_for(lambda: "brewing…" in screen(), 30, 0.1):
+        if not wait_until(lambda: "brewing…" in screen(), 30, 0.1):
             print("the run did not start:\n" + screen())
             return 1
         time.sleep(1.0)  # let all four baristas get going
@@ -150,8 +144,9 @@ def main() -> int:
             n_before = len(log.read_text().splitlines()) if log.exists() else 0
             sent = time.perf_counter()
             tmux("send-keys", "-t", "perf", "?")
-            wait_for(lambda: log.exists() and len(log.read_text().splitlines()) >= n_before + 2, 5)
-            ok = wait_for(lambda: ("How it works" in screen()) == opening, 5, 0.002)
+            wait_until(lambda: log.exists() and len(log.read_text().splitlines()) >= n_before + 2,
+                       5, 0.01)
+            ok = wait_until(lambda: ("How it works" in screen()) == opening, 5, 0.002)
             seen.append((time.perf_counter() - sent) * 1000 if ok else float("inf"))
             mine = log_entries(log)[n_before:]
             handled += [(t - sent) * 1000 for _, k, t in mine if k == "handled"][:1]
@@ -160,14 +155,14 @@ def main() -> int:
             time.sleep(0.15)
         still_brewing = "brewing…" in screen()
         tmux("send-keys", "-t", "perf", "Escape")  # stop the run
-        wait_for(lambda: "stopped" in screen(), 10, 0.1)
+        wait_until(lambda: "stopped" in screen(), 10, 0.1)
         time.sleep(2.0)
         app.cpu_percent(None)
         time.sleep(opts.idle_seconds)
         idle = app.cpu_percent(None)
         tmux("send-keys", "-t", "perf", "q")
-        exited = wait_for(lambda: not psutil.pid_exists(app.pid) or
-                          app.status() == psutil.STATUS_ZOMBIE, 10, 0.1)
+        exited = wait_until(lambda: not psutil.pid_exists(app.pid) or
+                            app.status() == psutil.STATUS_ZOMBIE, 10, 0.1)
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)  # the latency log: leave nothing behind

@@ -62,7 +62,7 @@ async def test_speedup_against_sequential_and_space_runs_again(kitchen):
         again = await run_key(pilot, "space")
         assert again.mode == "sequential" and len(app.results) == 2
         await run_key(pilot, "p")
-        from chaishop.ui.scoreboard import speedups
+        from chaishop.core.measure.speedup import speedups
         ups = speedups(app.results)
         assert ups[0] is not None and ups[2] is not None
 

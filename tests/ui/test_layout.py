@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from chaishop.core.protocol import events as ev
-from chaishop.ui.scoreboard import hbar, speedups
+from chaishop.core.measure.speedup import speedups
+from chaishop.ui.scoreboard import hbar
 from scripted import scripted_app, scripted_runs
-
-
-def result(mode, wall, cancelled=False, orders=4, recipe="brew", run=1):
-    return ev.RunResult(mode, recipe, 2, orders, 100, wall, wall, 0.0,
-                        0 if cancelled else orders, 0, cancelled, run=run)
+from testkit import result
 
 
 def test_speedups_use_complete_sequential_runs_of_the_same_work():
-    rs = [result("threads", 2.0), result("sequential", 4.0, cancelled=True),
-          result("sequential", 4.0), result("processes", 2.0), result("processes", 1.0, orders=8),
-          result("threads", 1.0, cancelled=True)]
+    rs = [result("threads", "brew", 2.0), result("sequential", "brew", 4.0, cancelled=True),
+          result("sequential", "brew", 4.0), result("processes", "brew", 2.0),
+          result("processes", "brew", 1.0, orders=8), result("threads", "brew", 1.0, cancelled=True)]
     assert speedups(rs) == [2.0, None, 1.0, 2.0, None, None]
 
 

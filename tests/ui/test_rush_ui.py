@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from chaishop.core.protocol.gauges import DONE
-from chaishop.ui.app import ShopApp, ShopConfig
 from chaishop.core.menu import RUSH_CREW
-from testkit import until
+from testkit import make_app, until
 
 TINY_SIZE = KITCHEN_SIZE = 200_000
-TINY_WAIT_S = 0.05
 SIZE = (160, 45)
 
 
-def make_app(kitchen, **kw) -> ShopApp:
-    cfg = ShopConfig(size=TINY_SIZE, order_s=TINY_WAIT_S, autostart=False, **kw)
-    return ShopApp(cfg, kitchen)
-
-
 async def test_r_starts_a_rush_hour_on_the_grid(kitchen):
-    app = make_app(kitchen, mode="processes")  # R picks asyncio: processes are the wrong tool
+    app = make_app(kitchen, size=TINY_SIZE, mode="processes")  # R picks asyncio: processes are the wrong tool
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.ready is not None)
         await pilot.press("R")
@@ -36,7 +29,7 @@ async def test_r_starts_a_rush_hour_on_the_grid(kitchen):
 
 
 async def test_plus_and_minus_step_through_sizes_and_the_panes_come_back(kitchen):
-    app = make_app(kitchen, mode="threads", baristas=8)
+    app = make_app(kitchen, size=TINY_SIZE, mode="threads", baristas=8)
     async with app.run_test(size=SIZE) as pilot:
         sizes = []
         for key in ["plus", "plus", "plus", "plus", "plus", "minus", "minus", "minus"]:
@@ -49,7 +42,7 @@ async def test_plus_and_minus_step_through_sizes_and_the_panes_come_back(kitchen
 
 
 async def test_processes_stop_at_their_cap_with_the_reason(kitchen):
-    app = make_app(kitchen, mode="processes", baristas=16)
+    app = make_app(kitchen, size=TINY_SIZE, mode="processes", baristas=16)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("plus")
         await pilot.pause()
@@ -59,7 +52,7 @@ async def test_processes_stop_at_their_cap_with_the_reason(kitchen):
 
 
 async def test_a_hundred_thread_baristas_on_the_grid(kitchen):
-    app = make_app(kitchen, mode="threads", recipe="orders", baristas=100)
+    app = make_app(kitchen, size=TINY_SIZE, mode="threads", recipe="orders", baristas=100)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.ready is not None)
         await pilot.press("space")

@@ -14,17 +14,15 @@ import multiprocessing.resource_tracker
 
 import pytest
 
-from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.core.measure.lanes import HAVE_SCHEDSTAT
-from chaishop.ui.app import ShopApp, ShopConfig
 import scripted
 from scripted import scripted_app, scripted_runs
-from testkit import until
+from testkit import TINY_WAIT_S, make_app, until
 from chaishop.ui.timeline_view import METHOD_EVENTS, METHOD_SAMPLER
 
 SIZE = (160, 45)
-ORDER_S = 0.05  # the kitchen's calibration target: tiny grind orders too
+ORDER_S = TINY_WAIT_S  # the kitchen's calibration target (tiny grind orders) = make_app's wait
 BREW_SIZE = 300_000
 
 
@@ -37,11 +35,6 @@ def small_kitchen():
         yield k
     finally:
         k.close()
-
-
-def make_app(kitchen, **kw) -> ShopApp:
-    cfg = ShopConfig(order_s=ORDER_S, autostart=False, **kw)
-    return ShopApp(cfg, kitchen)
 
 
 async def test_one_key_gives_a_measured_speedup_after_a_baseline_it_names(small_kitchen):

@@ -24,6 +24,7 @@ from chaishop.core.engine.shop import run
 from chaishop.core.kitchen import mp
 from chaishop.core.kitchen.fresh import run_fresh
 from chaishop.core.machine import describe
+from chaishop.core.menu import MODE
 from chaishop.core.measure import speedup as su
 from chaishop.core.protocol import events as ev
 
@@ -42,7 +43,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
     def one(mode: str, n_orders: int, measured: bool = True, fresh: bool = False) -> ev.RunResult:
         # dask: an existing cluster (scheduler), or our own, started once and kept warm
         spec = ev.RunSpec(mode, recipe, baristas, n_orders, size, wait_s,
-                          scheduler=scheduler if mode == "dask" else None, **variant)
+                          scheduler=scheduler if MODE[mode].cluster else None, **variant)
 
         def tee(m: object) -> None:
             if isinstance(m, ev.ClusterReady):

@@ -5,6 +5,9 @@ child, a subinterpreter or a Dask worker that imports a module of this
 package pays only for what it uses (the asyncio crew alone imports asyncio;
 the dask crew alone imports distributed).
 
+Which class serves which mode is the menu's (``core/menu.py``, ``Mode.crew``): this
+package holds the crews and reads the menu, it keeps no table of its own.
+
     base.py           the Crew contract; InProcessCrew (threads, tasks, sequential)
     remote.py         RemoteCrew: the NEXT/CANCEL protocol for out-of-process crews
     processes.py, interpreters.py, dask.py   their transports
@@ -17,20 +20,16 @@ import importlib.util
 import sys
 from typing import TYPE_CHECKING
 
+from chaishop.core.menu import MODE, MODE_NAMES, mode_available
+
 if TYPE_CHECKING:
     from chaishop.core.crews.base import Crew
 
-# mode -> (module, class), in menu order.
-_ALL: dict[str, tuple[str, str]] = {
-    "sequential": ("sequential", "SequentialCrew"),
-    "threads": ("threads", "ThreadCrew"),
-    "processes": ("processes", "ProcessCrew"),
-    "asyncio": ("tasks", "TaskCrew"),
-    "interpreters": ("interpreters", "InterpreterCrew"),
-    "dask": ("dask", "DaskCrew"),
-}
-
 DASK_INSTALL = "pip install 'chaishop[dask]'"
+
+# Whether a mode can run on this Python and install, and why not: the menu's one check
+# (each Mode names its own, e.g. dask_available below).  Kept under this name for callers.
+availability = mode_available
 
 
 def dask_available() -> tuple[bool, str]:
@@ -47,21 +46,12 @@ def interpreters_available() -> tuple[bool, str]:
     return available()
 
 
-def availability(mode: str) -> tuple[bool, str]:
-    """Whether ``mode`` can run on this Python and install, and why not."""
-    if mode == "interpreters":
-        return interpreters_available()
-    if mode == "dask":
-        return dask_available()
-    return (True, "") if mode in _ALL else (False, f"unknown mode {mode!r}")
-
-
 def __getattr__(name: str):
     """CREWS and MODES are worked out on first use, not on import: a barista
     process or subinterpreter importing one module of this package must not
     pay for probing every crew (the probe imports the interpreters module)."""
-    if name == "CREWS":  # modes this Python and install can run -> "module.Class"
-        value = {m: f"{mod}.{cls}" for m, (mod, cls) in _ALL.items() if availability(m)[0]}
+    if name == "CREWS":  # modes this Python and install can run -> "module:Class"
+        value = {m: MODE[m].crew for m in MODE_NAMES if mode_available(m)[0]}
     elif name == "MODES":
         value = tuple(__getattr__("CREWS"))
     else:
@@ -71,15 +61,16 @@ def __getattr__(name: str):
 
 
 def crew_class(mode: str) -> type[Crew]:
-    module, cls = _ALL[mode]
-    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+    """The crew class the menu names for ``mode``, imported now (and only now)."""
+    module, cls = MODE[mode].crew.split(":")
+    return getattr(importlib.import_module(module), cls)
 
 
 def make_crew(mode: str, baristas: int, timeout_s: float | None = None, **options) -> Crew:
     """A new crew for ``mode``; ``options`` go to crews that take them (dask: scheduler)."""
-    if mode not in _ALL:
+    if mode not in MODE:
         raise ValueError(f"unknown mode {mode!r} (choose from {', '.join(__getattr__('MODES'))})")
-    usable, why = availability(mode)
+    usable, why = mode_available(mode)
     if not usable:
         raise ValueError(f"mode {mode!r} is not available: {why}")
     return crew_class(mode)(baristas, timeout_s, **options)

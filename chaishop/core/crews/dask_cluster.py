@@ -66,10 +66,6 @@ def use_scheduler(address: str | None) -> None:
         _scheduler = address
 
 
-def scheduler() -> str | None:
-    return _scheduler
-
-
 def workers_of(client) -> list[tuple[str, int]]:
     """(address, pid) of every worker the scheduler knows now, in a stable order.
 
@@ -184,7 +180,3 @@ def no_more_restarts() -> None:
             nanny.close_gracefully(reason="chaishop: the shop is gone")
         except Exception:  # noqa: BLE001 - a nanny already closed; the kill goes on anyway
             pass
-
-
-def is_warm() -> bool:
-    return _warm is not None

@@ -26,7 +26,8 @@ import signal
 import time
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.engine.barista import Cancelled, Control, failure_reason, serve_order
+from chaishop.core.engine.barista import serve_order
+from chaishop.core.engine.control import Cancelled, Control, failure_reason
 from chaishop.core.workloads.recipes import Order
 
 EVENT, END = "event", "end"

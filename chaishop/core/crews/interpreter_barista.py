@@ -24,7 +24,8 @@ import threading
 import time
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.engine.barista import Cancelled, Control, serve
+from chaishop.core.engine.barista import work_shift
+from chaishop.core.engine.control import Cancelled, Control
 from chaishop.core.protocol.remote import CANCEL, KNOCK, NEXT
 from chaishop.core.workloads.recipes import Order
 
@@ -84,7 +85,7 @@ class Link:
 
 def barista_main(barista: int, interp_id: int, orders_fd: int, events_fd: int,
                  timeout_s: float | None, import_s: float = 0.0) -> None:
-    """serve() with a pipe for a counter; ``import_s`` is what importing took."""
+    """work_shift() with a pipe for a counter; ``import_s`` is what importing took."""
     link = Link(orders_fd, events_fd)
     flags = {CANCEL: False, KNOCK: False}
 
@@ -111,7 +112,7 @@ def barista_main(barista: int, interp_id: int, orders_fd: int, events_fd: int,
     who = f"Barista-{barista} · interp {interp_id} · thread {threading.get_native_id()}"
     try:
         link.send((BOOT, import_s))
-        serve(barista, who, next_order, lambda e: link.send(event_msg(e)),
-              Control(cancelled, lambda: flags[KNOCK], timeout_s), time.thread_time)
+        work_shift(barista, who, next_order, lambda e: link.send(event_msg(e)),
+                   Control(cancelled, lambda: flags[KNOCK], timeout_s), time.thread_time)
     except (EOFError, OSError):
         pass  # the engine closed our pipes: nobody to report to

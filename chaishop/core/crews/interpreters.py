@@ -37,8 +37,7 @@ from dataclasses import replace
 from chaishop.core.protocol import events as ev
 from chaishop.core.crews.base import JOIN_S, join_all
 from chaishop.core.crews.interpreter_api import backend, interpreters_available
-from chaishop.core.crews.interpreter_barista import (BOOT, EVENT, HEADER, Link, event_msg,
-                                                    order_msg)
+from chaishop.core.crews.interpreter_barista import (BOOT, EVENT, HEADER, Link, order_msg)
 from chaishop.core.protocol.remote import CANCEL, KNOCK, NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
 from chaishop.core.workloads.recipes import Order

@@ -2,7 +2,7 @@
 
     engine (RemoteCrew)                      barista process (x N)
     -------------------                      ---------------------
-    counter (deque of orders)  <--NEXT----   serve(): asks for an order
+    counter (deque of orders)  <--NEXT----   work_shift(): asks for an order
                                 --Order-->   brews / waits in chunks
     events() <--Event---------------------   reports started/taken/progress/done
              --CANCEL-->                     polled between chunks
@@ -23,7 +23,8 @@ import time
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen import mp
-from chaishop.core.engine.barista import Cancelled, Control, serve
+from chaishop.core.engine.barista import work_shift
+from chaishop.core.engine.control import Cancelled, Control
 from chaishop.core.crews.base import JOIN_S, join_all
 from chaishop.core.protocol.remote import CANCEL, NEXT
 from chaishop.core.crews.remote import Gone, Incoming, RemoteCrew
@@ -52,8 +53,8 @@ def barista_process(barista: int, conn: multiprocessing.connection.Connection,
         return msg
 
     try:
-        serve(barista, f"{name} · pid {os.getpid()}", next_order, conn.send,
-              Control(check_cancelled, timeout_s=timeout_s), time.process_time, shared)
+        work_shift(barista, f"{name} · pid {os.getpid()}", next_order, conn.send,
+                   Control(check_cancelled, timeout_s=timeout_s), time.process_time, shared)
     except (BrokenPipeError, EOFError, OSError):
         pass  # the engine is gone: nobody to report to
     finally:

@@ -14,9 +14,9 @@ Processes (pipes), subinterpreters (os pipes, marshal) and Dask workers
 protocol's rules (its words NEXT/CANCEL/KNOCK are core.protocol.remote's: cancel
 once, one hand-out rule, a silent barista is a FAILED one) live here, once.
 
-``shared`` is a hook for resources every barista of one run shares (a till
-counter, a shared-memory payload): ``_open_shared()`` makes them before any
-barista starts, ``_close_shared()`` releases them after the last one is gone.
+``self.shared`` is what every barista of one run shares (the till it rings on): the
+run sets it on the crew before start (core.workloads.lessons.prepare); the processes
+crew hands it to each barista process (subinterpreters and Dask workers share nothing).
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ class RemoteCrew(Crew):
         self._counter: collections.deque[Order] = collections.deque(orders)
         self._cancel_sent = False
         self._knocks_sent: set[int] = set()
-        self.shared = self._open_shared()
         self._launch()
 
     def _hand_out(self) -> Order | None:
@@ -85,10 +84,7 @@ class RemoteCrew(Crew):
         return got
 
     def _shutdown(self) -> None:
-        try:
-            self._stop_all()
-        finally:
-            self._close_shared()
+        self._stop_all()
 
     # The transport: what each kind of remote crew provides.
     @abstractmethod
@@ -112,14 +108,6 @@ class RemoteCrew(Crew):
     @abstractmethod
     def _stop_all(self) -> None:
         """Stop every barista (by force if need be) and release the transport."""
-
-    # Per-run shared resources: by default what the run gave the crew before start
-    # (core.workloads.lessons.prepare sets crew.shared: the till the baristas ring on).
-    def _open_shared(self) -> object:
-        return self.shared
-
-    def _close_shared(self) -> None:
-        pass
 
 
 __all__ = ["Gone", "Incoming", "RemoteCrew"]

@@ -13,7 +13,8 @@ import asyncio
 import threading
 import time
 
-from chaishop.core.engine.barista import Control, serve_async
+from chaishop.core.engine.barista import work_shift_async
+from chaishop.core.engine.control import Control
 from chaishop.core.crews.base import JOIN_S
 from chaishop.core.crews.threads import QuietInRushHour
 from chaishop.core.measure.loop_lag import LoopLagProbe
@@ -57,7 +58,7 @@ class TaskCrew(QuietInRushHour):
                               every)
             who = f"task {name} · loop thread {tid}"
             self._tasks.append(asyncio.create_task(
-                serve_async(b, who, next_order, self._emit, control, self.shared), name=name))
+                work_shift_async(b, who, next_order, self._emit, control, self.shared), name=name))
             self.launched[b] = time.perf_counter()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self.lag.detach()

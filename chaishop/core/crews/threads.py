@@ -11,7 +11,8 @@ import threading
 import time
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.engine.barista import Control, serve
+from chaishop.core.engine.barista import work_shift
+from chaishop.core.engine.control import Control
 from chaishop.core.crews.base import JOIN_S, join_all, InProcessCrew
 from chaishop.core.workloads.recipes import Order
 from chaishop.core.engine.rush import checkin_s, summarised
@@ -79,8 +80,8 @@ class ThreadCrew(QuietInRushHour):
     def _work(self, barista: int) -> None:
         control = Control(self._cancel.is_set, lambda: barista in self._knocked, self.timeout_s,
                           checkin_s(self.baristas), core_wait=not self._quiet)
-        serve(barista, self._identity(), self._next_order, self._emit, control, time.thread_time,
-              self.shared)
+        work_shift(barista, self._identity(), self._next_order, self._emit, control,
+                   time.thread_time, self.shared)
 
     def _wait(self, timeout: float | None) -> bool:
         return join_all(self._threads, timeout)

@@ -1,6 +1,6 @@
 """Rush hour: what changes when a crew has thousands of baristas.
 
-    crew size --checkin_s()--> how often each waiting barista wakes (barista.Control)
+    crew size --checkin_s()--> how often each waiting barista wakes (control.Control)
               --summarised()--> kitchen sends CrewSummary instead of every Event
                                 (core.measure.summary), the UI draws a grid instead of panes
 

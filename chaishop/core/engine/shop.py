@@ -21,6 +21,7 @@ from typing import Callable
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import lessons
 from chaishop.core.crews import make_crew
+from chaishop.core.menu import RECIPE, crew_of
 from chaishop.core.measure.memory import MemoryWatch
 from chaishop.core.measure.noise import NoiseMeter
 from chaishop.core.workloads.recipes import make_orders
@@ -41,7 +42,7 @@ class Run:
 
     def __init__(self, spec: ev.RunSpec, sink: Sink = _ignore, companions: tuple[int, ...] = (),
                  summarise: bool = False):
-        if spec.size <= 0 and spec.recipe in lessons.RECIPES:  # sized in the recipe's own unit
+        if spec.size <= 0 and not RECIPE[spec.recipe].sized:  # sized in the recipe's own unit
             spec = dataclasses.replace(spec, size=lessons.order_size(
                 spec.recipe, spec.mode, spec.size, spec.wait_s, spec.ring))
         self.spec = spec
@@ -133,4 +134,4 @@ def kitchen_run(spec: ev.RunSpec, sink: Sink, companions: tuple[int, ...] = ()) 
     """The kitchen's run: a crew too big for panes is summarised (core.engine.rush); a
     sequential run is one barista, whatever the crew size says."""
     return Run(spec, sink, companions,
-               summarise=spec.mode != "sequential" and summarised(spec.baristas))
+               summarise=summarised(crew_of(spec.mode, spec.baristas)))

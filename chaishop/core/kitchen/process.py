@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING
 
 from chaishop.core.crews import close_warm, no_more_restarts
 from chaishop.core.kitchen import mp
+from chaishop.core.menu import RECIPE
 from chaishop.core.machine import describe
 from chaishop.core.measure.gil import GilProbe
 from chaishop.core.protocol.commands import CancelRun, KitchenCommand, KnockOut, Quit, StartRun
 from chaishop.core.protocol.events import RunSpec
 from chaishop.core.protocol.kitchen import Heartbeat, KitchenReady, Note
-from chaishop.core.workloads import lessons
-from chaishop.core.workloads.recipes import GRIND, calibrate, calibrate_grind
+from chaishop.core.workloads.recipes import calibrate, calibrate_grind, order_size
 
 if TYPE_CHECKING:  # the engine and its crews load in kitchen_main, not on import
     from chaishop.core.engine.shop import Run
@@ -84,8 +84,8 @@ class _Kitchen:
 
     def start_run(self, spec: RunSpec) -> None:
         self.stop_run()
-        if spec.size <= 0 and spec.recipe not in lessons.RECIPES:  # those size themselves
-            spec = replace(spec, size=self.grind_size if spec.recipe == GRIND else self.size)
+        if spec.size <= 0 and RECIPE[spec.recipe].sized:  # till, haul size themselves
+            spec = replace(spec, size=order_size(spec.recipe, self.size, self.grind_size))
         try:
             from chaishop.core.engine.shop import kitchen_run
 

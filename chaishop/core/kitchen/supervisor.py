@@ -24,6 +24,7 @@ import time
 from chaishop.core.protocol import events as ev
 from chaishop.core.kitchen import mp
 from chaishop.core.kitchen.client import Kitchen
+from chaishop.core.menu import MODE, crew_of
 from chaishop.core.protocol.kitchen import (KitchenBack, KitchenDown, KitchenGone, KitchenMessage,
                                             KitchenReady, KitchenSilent, RunLost, SupervisorMessage)
 from chaishop.core.workloads.recipes import DEFAULT_ORDER_S
@@ -70,7 +71,7 @@ class _RunWatch:
     def lost(self, reason: str) -> list[ev.Event | RunLost]:
         out: list[ev.Event | RunLost] = []
         if self.started:
-            crew = 1 if self.spec.mode == "sequential" else self.spec.baristas
+            crew = crew_of(self.spec.mode, self.spec.baristas)
             out += [ev.Event(ev.FAILED, b, self.who.get(b, f"Barista-{b}"), detail=reason,
                              run=self.spec.run)
                     for b in range(1, crew + 1) if b not in self.ended]
@@ -231,7 +232,8 @@ class Supervisor:
 
     def _limit(self, silent_s: float) -> float:
         spec = self.watch.spec if self.watch is not None else None
-        rush = spec is not None and spec.mode == "threads" and summarised(spec.baristas)
+        rush = spec is not None and MODE[spec.mode].os_threads and \
+            summarised(crew_of(spec.mode, spec.baristas))
         return max(silent_s, RUSH_SILENT_S) if rush else silent_s
 
     def close(self) -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from chaishop.core.workloads.recipes import CPU_BOUND
+from chaishop.core.menu import BASELINE, CPU_BOUND, MODE
 
-SEQUENTIAL = "sequential"
+SEQUENTIAL = BASELINE  # the yardstick mode (core/menu.py: Mode.baseline)
 # A wall time under this cannot be timed honestly (a run of nothing).
 MIN_WALL_S = 0.01
 # Timing jitter allowed above the limit before a speed-up is called impossible.
@@ -38,7 +38,7 @@ def speedups(runs: Sequence) -> list[float | None]:
     """Each run's speed-up against the latest complete sequential run of its kind."""
     base: dict[tuple, float] = {}
     for r in runs:
-        if r.mode == SEQUENTIAL and timed(r):
+        if MODE[r.mode].baseline and timed(r):
             base[baseline_key(r)] = r.wall_s
     out: list[float | None] = []
     for r in runs:

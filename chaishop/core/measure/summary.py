@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 from typing import Callable
 
+from chaishop.core.menu import RECIPE
 from chaishop.core.protocol import events as ev
 from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, IDLE, WAITING, CrewSummary
 
@@ -25,10 +26,6 @@ SUMMARY_EVERY_S = 0.1
 # Distinct failure reasons carried in a summary (most common first); the
 # counts always cover every failed barista.
 MAX_REASONS = 5
-
-# What a barista does first after taking an order, until its first progress
-# report says otherwise: the first step of the recipe.
-_FIRST_STEP = {"orders": WAITING, "mixed": WAITING}
 
 
 class Summariser:
@@ -49,7 +46,9 @@ class Summariser:
         self.reasons: collections.Counter[str] = collections.Counter()
         self.events = 0
         self.last = clock()
-        self._first = _FIRST_STEP.get(spec.recipe, BREWING_NOW)
+        # What a barista does after taking an order, until its first progress report
+        # says otherwise: the recipe's first step.
+        self._first = WAITING if RECIPE[spec.recipe].first_step_waits else BREWING_NOW
 
     def add(self, e: ev.Event) -> CrewSummary | None:
         i = e.barista - 1

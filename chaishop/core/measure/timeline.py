@@ -22,7 +22,7 @@ or FAILED); outside it, and between a DONE and the next TAKEN, it is idle.
 While it holds an order, each stretch between two of its events gets the
 phase of the PROGRESS event that ends it (a PROGRESS event reports the work
 since the previous one).  PROGRESS events come at most every
-``barista.PROGRESS_EVERY_S``, so the last part of an order often ends with
+``reporter.PROGRESS_EVERY_S``, so the last part of an order often ends with
 DONE and no phase: there the barista's own CPU clock decides (it used CPU for
 at least ``CPU_BREWING_SHARE`` of the stretch: brewing; else waiting), and
 without one (asyncio tasks) the last known phase goes on (brewing before any

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import haul, till
-from chaishop.core.workloads.recipes import HAUL, TILL
+from chaishop.core.menu import LESSONS, MODE, MOVING_DATA, RECIPE, SHARED_STATE
 
-RECIPES = (TILL, HAUL)
-RESULTS: dict[str, type] = {TILL: till.TillResult, HAUL: haul.HaulResult}  # RunResult.lesson
-IN_PROCESS = ("sequential", "threads", "asyncio")  # baristas share the engine's objects
-ASYNC_MODES = ("asyncio",)
-SHARED_MEMORY_MODES = ("processes",)  # where --share puts the till or the payload in shared memory
+RECIPES = LESSONS  # the menu's recipes with a lesson (Recipe.lesson)
+# Each lesson's RunResult.lesson; what a mode shares is the menu's (Mode.in_process: the
+# engine's objects; Mode.shared_memory: --share; Mode.event_loop: an asyncio.Lock).
+LESSON_RESULTS: dict[str, type] = {SHARED_STATE: till.TillResult, MOVING_DATA: haul.HaulResult}
+RESULTS: dict[str, type] = {r: LESSON_RESULTS[RECIPE[r].lesson] for r in LESSONS}  # by recipe
 
 # A till order rings for this share of --order-seconds (alone, unlocked): a lock costs
 # 2-6x per cup (measured: threads 1.5 s vs 0.22 s for 2 M cups under contention), so a
@@ -42,9 +42,9 @@ OBJECT, VALUE, OWN = till.OBJECT, till.VALUE, till.OWN  # how a mode shares the 
 
 def till_sharing(mode: str, share: bool) -> str:
     """How this mode's baristas share the till: OBJECT, VALUE or OWN (nothing shared)."""
-    if mode in IN_PROCESS:
+    if MODE[mode].in_process:
         return OBJECT
-    if mode in SHARED_MEMORY_MODES and share:
+    if MODE[mode].shared_memory and share:
         return VALUE
     return OWN
 
@@ -52,24 +52,25 @@ def till_sharing(mode: str, share: bool) -> str:
 def lock_name(mode: str, share: bool) -> str:
     kind = till_sharing(mode, share)
     if kind == OBJECT:
-        return "asyncio.Lock" if mode in ASYNC_MODES else "threading.Lock"
+        return "asyncio.Lock" if MODE[mode].event_loop else "threading.Lock"
     return "Value.get_lock()" if kind == VALUE else "no lock: nothing is shared"
 
 
 def haul_moves(mode: str, share: bool) -> str:
     """What crosses to the barista with each order, in words."""
-    if mode in IN_PROCESS:
+    if MODE[mode].in_process:
         return "nothing moves: every barista reads the same list in this process"
-    if mode in SHARED_MEMORY_MODES and share:
+    if MODE[mode].shared_memory and share:
         return "only a name: the data sits in shared memory, filled once"
     return "the whole list, copied (serialised, sent, deserialised) with each order"
 
 
 def order_size(recipe: str, mode: str, brew_size: int, order_s: float, ring: str = till.SPLIT) -> int:
     """An order's size in the recipe's own unit when none was given."""
-    if recipe == TILL:
-        return till.calibrate(order_s * TILL_ORDER_SHARE, mode in ASYNC_MODES, ring)
-    if recipe == HAUL:  # shorter orders (demo --speed) carry proportionally less
+    lesson = RECIPE[recipe].lesson
+    if lesson == SHARED_STATE:
+        return till.calibrate(order_s * TILL_ORDER_SHARE, MODE[mode].event_loop, ring)
+    if lesson == MOVING_DATA:  # shorter orders (demo --speed) carry proportionally less
         return max(haul.MIN_INTS, int(haul.DEFAULT_INTS * min(1.0, order_s)))
     return brew_size
 
@@ -98,7 +99,7 @@ class Lesson:
     def __init__(self, spec: ev.RunSpec, orders: list):
         self.spec = spec
         self.orders = orders
-        self.active = spec.recipe in RECIPES
+        self.active = bool(RECIPE[spec.recipe].lesson)
         self.shared: till.Shared | None = None
         self.filled: haul.Filled | None = None
         self.ledger = Ledger()
@@ -118,7 +119,7 @@ class Lesson:
         if not self.active:
             return result
         s = self.spec
-        if s.recipe == TILL:
+        if RECIPE[s.recipe].lesson == SHARED_STATE:
             rung = sum(self.ledger.cups.values())
             kind = till_sharing(s.mode, s.share)
             if kind == OWN:  # each till is exact; the owner sees none of them
@@ -155,12 +156,13 @@ def union_s(spans: list[tuple[float, float]]) -> float:
 def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson:
     """Give the crew what its mode shares; called inside the stopwatch's window."""
     lesson = Lesson(spec, orders)
-    if spec.recipe == TILL:
+    lesson_of = RECIPE[spec.recipe].lesson
+    if lesson_of == SHARED_STATE:
         kind = till_sharing(spec.mode, spec.share)
         if kind == OBJECT:
             lock = None
             if spec.lock:
-                if spec.mode in ASYNC_MODES:
+                if MODE[spec.mode].event_loop:
                     import asyncio
 
                     lock = asyncio.Lock()
@@ -177,7 +179,7 @@ def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson:
         else:
             lesson.shared = till.Shared(None, None, spec.ring)
         crew.shared = lesson.shared
-    elif spec.recipe == HAUL and spec.share and spec.mode in SHARED_MEMORY_MODES and orders:
+    elif lesson_of == MOVING_DATA and spec.share and MODE[spec.mode].shared_memory and orders:
         lesson.filled = haul.Filled(orders[0].payload)
         lesson.orders = [dataclasses.replace(o, payload=lesson.filled.handle) for o in orders]
     return lesson

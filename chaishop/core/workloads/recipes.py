@@ -13,14 +13,13 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from chaishop.core.menu import LABELS, RECIPES  # noqa: F401  (the menu lists recipes and labels)
+from chaishop.core.menu import CPU_BOUND, HASH_STEPS, LABELS, RECIPE, RECIPES  # noqa: F401  (the menu's)
 
 BREW = "brew"
 ORDERS = "orders"
 MIXED = "mixed"
 GRIND = "grind"
 WAIT = "wait"  # the step kind of an I/O wait
-CPU_BOUND = (BREW, GRIND, "spill")  # speed-up can never beat the number of cores
 TILL = "till"  # ring up cups on a till the crew shares (chaishop.core.workloads.till)
 HAUL = "haul"  # total a big payload that travels with each order (chaishop.core.workloads.haul)
 
@@ -104,7 +103,7 @@ def grind(steps: int) -> int:
 
 
 def make_orders(recipe: str, count: int, size: int, wait_s: float) -> list[Order]:
-    if recipe not in RECIPES and recipe != SPILL:
+    if recipe not in RECIPE:  # the menu's, offered or not (spill)
         raise ValueError(f"unknown recipe {recipe!r}")
     payload = None
     if recipe == HAUL:  # one list for every order: the customer brings it, it is not the shop's cost
@@ -147,8 +146,13 @@ def calibrate_grind(target_s: float = DEFAULT_ORDER_S,
 
 
 def order_size(recipe: str, brew_size: int, grind_size: int) -> int:
-    """The ``size`` of one order of ``recipe``: brew iterations, or grind steps."""
-    return grind_size if recipe == GRIND else brew_size
+    """The ``size`` of one order of ``recipe``: brew iterations, or grind steps (menu: sizing)."""
+    return grind_size if RECIPE[recipe].sizing == HASH_STEPS else brew_size
+
+
+def calibrate_recipe(recipe: str, target_s: float = DEFAULT_ORDER_S) -> int:
+    """The calibrated size of one ``recipe`` order taking ``target_s``, in its menu sizing."""
+    return (calibrate_grind if RECIPE[recipe].sizing == HASH_STEPS else calibrate)(target_s)
 
 
 def work_label(recipe: str, orders: int, size: int, wait_s: float) -> str:

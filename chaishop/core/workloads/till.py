@@ -34,7 +34,6 @@ from chaishop.core.protocol.events import LessonResult
 
 SPLIT = "split"  # read, a call (threads) or an await (asyncio), write
 PLAIN = "plain"  # till.cups += 1
-RINGS = (SPLIT, PLAIN)
 
 # How a mode's baristas share the till (lessons.till_sharing): a run's TillResult.sharing.
 OBJECT, VALUE, OWN = "one Python object", "multiprocessing.Value", "a till each"

@@ -1,26 +1,25 @@
-"""The command line: ``chaishop`` (the shop), ``chaishop bench``, ``demo``, ``serve``.
+"""The command line's options: ``build_parser()`` and what it takes to start the same shop again.
 
-Kept import-light: Textual is imported only by the commands that draw.  Every
-bad value exits with status 2 and one line on stderr, never a traceback.
+    core/menu.py (modes, recipes, limits) ──▶ build_parser() ──▶ argparse.Namespace
+                                                     └─ shop_argv(args): the shop's own options
+
+Every choice, default and range comes from the menu (``core/menu.py``); the value types
+(``values.py``) turn text into values or a one-line error.
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-from typing import Sequence
 
 from chaishop import __version__
-from chaishop.core import menu
-from chaishop.cli_values import float_in, geometry, int_in, mode_list, one_mode
-from chaishop.core.menu import (BENCH_MODES, MAX_BENCH_CREW, MAX_ORDER_S, MAX_ORDERS, MAX_REPEAT,
-                                MAX_SHOP_CREW, MAX_SIZE, MAX_SPEED, MAX_VISITORS, RECIPE, RECIPES,
-                                DEFAULT_MAX_VISITORS, available_modes)
+from chaishop.cli.values import float_in, geometry, int_in, mode_list, one_mode, scheduler_address
+from chaishop.core.menu import (BENCH_MODES, DEFAULT_MAX_VISITORS, DEFAULT_MODE, DEFAULT_RECIPE,
+                                MAX_BENCH_CREW, MAX_ORDER_S, MAX_ORDERS, MAX_REPEAT, MAX_SHOP_CREW,
+                                MAX_SIZE, MAX_SPEED, MAX_VISITORS, RECIPE, RECIPES, SCRIPT_MODES,
+                                available_modes)
 
-
-class CliError(Exception):
-    """A bad value found after parsing; reported like an argparse error."""
+# Not passed to a child shop:
+SHOP_ONLY = ("help", "version", "command", "record", "geometry", "fps", "font_size")
 
 
 class Parser(argparse.ArgumentParser):
@@ -29,7 +28,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
-    p.add_argument("--recipe", choices=RECIPES, default="brew",
+    p.add_argument("--recipe", choices=RECIPES, default=DEFAULT_RECIPE,
                    help="; ".join(f"{r}: {RECIPE[r].help}" for r in RECIPES))
     p.add_argument("--baristas", type=int_in(1, crew_max), default=2, metavar="N",
                    help=f"crew size (1..{crew_max})")
@@ -51,11 +50,20 @@ def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
                         "till.cups += 1 (default split)")
 
 
+def _add_picture_options(p: argparse.ArgumentParser, default) -> None:
+    """Options of a GIF or SVG recording (``default`` SUPPRESS where given twice)."""
+    p.add_argument("--fps", type=float_in(0.0, 50.0, low_open=True), default=default,
+                   metavar="N", help="frames per second of a GIF/SVG (default 10: the shop "
+                   "repaints at 10 Hz)")
+    p.add_argument("--font-size", type=int_in(8, 48), default=default, metavar="PX",
+                   help="GIF font size in pixels (default 15 up to 100 columns, else 16)")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="chaishop", description="A chai shop in your terminal: watch threads, "
                     "processes and asyncio tasks brew, and measure who is really faster.")
     parser.add_argument("--version", action="version", version=f"chaishop {__version__}")
-    parser.add_argument("--mode", type=one_mode, default="threads",
+    parser.add_argument("--mode", type=one_mode, default=DEFAULT_MODE,
                         metavar="{" + ",".join(available_modes()) + "}",
                         help="the crew to open with")
     _add_shop_options(parser, MAX_SHOP_CREW)
@@ -150,30 +158,6 @@ def build_parser() -> Parser:
     return parser
 
 
-def scheduler_address(text: str) -> str:
-    """tcp://HOST:PORT of a Dask scheduler."""
-    host, sep, port = text.removeprefix("tcp://").rpartition(":")
-    if not text.startswith("tcp://") or not sep or not host or not port.isdigit() \
-            or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address like "
-                                         f"tcp://127.0.0.1:8786")
-    return text
-
-
-def _add_picture_options(p: argparse.ArgumentParser, default) -> None:
-    """Options of a GIF or SVG recording (``default`` SUPPRESS where given twice)."""
-    p.add_argument("--fps", type=float_in(0.0, 50.0, low_open=True), default=default,
-                   metavar="N", help="frames per second of a GIF/SVG (default 10: the shop "
-                   "repaints at 10 Hz)")
-    p.add_argument("--font-size", type=int_in(8, 48), default=default, metavar="PX",
-                   help="GIF font size in pixels (default 15 up to 100 columns, else 16)")
-
-
-SCRIPT_MODES = ("sequential", "threads", "processes", "asyncio", "interpreters")  # any Python
-# Not passed to a child shop:
-SHOP_ONLY = ("help", "version", "command", "record", "geometry", "fps", "font_size")
-
-
 def shop_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str]:
     """The top-level options that differ from their defaults, to start the same shop again."""
     out: list[str] = []
@@ -184,167 +168,3 @@ def shop_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str]:
         flag = action.option_strings[-1]
         out += [flag] if action.nargs == 0 else [flag, str(value)]
     return out
-
-
-def cmd_record(args, parser) -> int:
-    if args.command is not None:
-        raise CliError("--record records the shop; put no subcommand after it")
-    return _record(args, shop_argv(args, parser))
-
-
-def _record(args, argv: list[str]) -> int:
-    """Run ``chaishop ARGV`` in a pseudo-terminal and record it to ``--record``."""
-    from chaishop.record import RecordError, record
-
-    from chaishop.recordings import convert as pictures
-
-    width, height = args.geometry or (None, None)
-
-    def to_cast(path) -> int:
-        return record([sys.executable, "-m", "chaishop", *argv], path, width, height,
-                      title=" ".join(["chaishop", *argv]))
-
-    try:
-        if not pictures.is_picture(args.record):
-            return to_cast(args.record)
-        code, done = pictures.record_picture(to_cast, args.record, getattr(args, "fps", None),
-                                             getattr(args, "font_size", None))
-        print(done.summary(), file=sys.stderr)
-        return code
-    except (RecordError, pictures.ConvertError) as exc:
-        raise CliError(str(exc)) from None
-
-
-def cmd_code(args) -> int:
-    from chaishop.scripts import render
-
-    orders = args.orders or 2 * args.baristas
-    print(render(args.script_mode, args.recipe, args.baristas, orders, _size(args),
-                 args.order_seconds), end="")
-    return 0
-
-
-def cmd_convert(args) -> int:
-    from chaishop.recordings.convert import ConvertError, convert
-
-    try:
-        print(convert(args.source, args.target, args.fps, args.font_size).summary(),
-              file=sys.stderr)
-    except ConvertError as exc:
-        raise CliError(str(exc)) from None
-    return 0
-
-
-def cmd_serve(args) -> int:
-    from chaishop.serve import ServeError, serve
-
-    try:
-        return serve(shop_argv(args), args.host, args.port, args.public, args.max_visitors)
-    except ServeError as exc:
-        raise CliError(str(exc)) from None
-
-
-def _size(args) -> int:
-    from chaishop.core.workloads.recipes import GRIND, calibrate, calibrate_grind
-
-    if args.recipe in menu.SIZED_BY_RECIPE:
-        return args.size or 0  # 0: each run sizes its orders in cups or ints (core.workloads.lessons)
-    return args.size or (calibrate_grind if args.recipe == GRIND else calibrate)(args.order_seconds)
-
-
-def _end_cleanly_on_signals() -> None:
-    """SIGTERM/SIGHUP end bench as ctrl+c does: crews close, multiprocessing's temp dir goes."""
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
-
-
-def cmd_bench(args) -> int:
-    from chaishop.core import bench
-
-    _end_cleanly_on_signals()
-    if args.orders is None:
-        args.orders = 2 * args.baristas
-    size = _size(args)
-    quiet = args.format is not None or not sys.stderr.isatty()
-    from chaishop.core.measure.trace import Recorder, write_trace
-
-    traced = Recorder() if args.trace else None
-    try:
-        report = bench.bench(args.modes, args.recipe, args.baristas, args.orders, size,
-                             args.order_seconds, repeat=args.repeat, warmup=not args.no_warmup,
-                             lock=args.lock, share=args.share, ring=args.ring,
-                             progress=(lambda _: None) if quiet else
-                             (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr,
-                                              flush=True)),
-                             sink=traced, scheduler=getattr(args, "scheduler", None))
-    except ValueError as exc:  # e.g. no scheduler at --scheduler, too few workers there
-        raise CliError(str(exc)) from None
-    if traced is not None:
-        try:
-            print(f"trace: {write_trace(traced.runs, args.trace, 'bench')}", file=sys.stderr)
-        except OSError as exc:
-            raise CliError(f"cannot write the trace into {args.trace!r}: {exc.strerror}") from None
-    if not quiet:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
-    render = {None: bench.as_table, "json": bench.as_json, "csv": bench.as_csv,
-              "markdown": bench.as_markdown}[args.format]
-    print(render(report, per_barista=args.per_barista).rstrip("\n"))
-    for warning in bench.warnings(report):
-        print(f"warning: {warning}", file=sys.stderr)
-    return 0
-
-
-def cmd_demo(args, parser) -> int:
-    from chaishop.tour import TOUR
-
-    if args.screenshot_after is not None:
-        raise CliError("--screenshot-after is for the shop; the demo saves at the end")
-    if args.geometry is not None and args.record is None:
-        raise CliError("--geometry sizes a recording; use it with --record")
-    if args.record is None:
-        from chaishop.ui.run import run_app
-
-        return run_app(args, tour=TOUR, speed=args.speed, exit_after_tour=not args.no_exit)
-    return _record(args, [*shop_argv(args, parser), "demo", "--speed", f"{args.speed:g}",
-                          *(["--no-exit"] if args.no_exit else [])])
-
-
-def cmd_shop(args) -> int:
-    from chaishop.ui.run import run_app
-
-    return run_app(args)
-
-
-COMMANDS = {None: cmd_shop, "bench": cmd_bench, "serve": cmd_serve, "convert": cmd_convert,
-            "code": cmd_code}
-
-
-def check_crew(args) -> None:
-    """Each mode has its cap (processes and interpreters per core): say why when asked for more."""
-    from chaishop.core.machine import usable_cores
-
-    for mode in getattr(args, "modes", None) or [args.mode]:
-        cap, why = menu.crew_cap(mode, usable_cores())
-        if args.baristas > cap:
-            raise CliError(f"--baristas {args.baristas:,}: {why}")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        check_crew(args)
-        if args.command == "demo":
-            return cmd_demo(args, parser)
-        if args.screenshot_after is not None and args.screenshot is None:
-            raise CliError("--screenshot-after needs --screenshot PATH")
-        if args.record is not None:
-            return cmd_record(args, parser)
-        if args.geometry is not None:
-            raise CliError("--geometry sizes a recording; use it with --record")
-        return COMMANDS[args.command](args) or 0
-    except CliError as exc:
-        parser.exit(2, f"chaishop: error: {exc}\n")
-    except KeyboardInterrupt:
-        print("chaishop: interrupted", file=sys.stderr)
-        return 130

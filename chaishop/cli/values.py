@@ -1,10 +1,10 @@
 """The command line's value types: each turns one option's text into a value, or says why not.
 
-    argparse ──type=int_in(lo, hi) / float_in / mode_list / geometry──▶ a value
+    argparse ──type=int_in(lo, hi) / float_in / mode_list / geometry / scheduler_address──▶ a value
                                                    └─ or ArgumentTypeError: one line, exit 2
+    a command ──raise CliError(why)──▶ main(): "chaishop: error: why", exit 2
 
-Kept apart from cli.py (which builds the parser and runs the commands) so each
-file reads as one concern.
+Modes are the menu's (``core/menu.py``): a mode this Python lacks is named with the reason.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ from typing import Callable
 
 from chaishop.core import menu
 from chaishop.core.menu import available_modes
+
+
+class CliError(Exception):
+    """A bad value found after parsing; reported like an argparse error."""
 
 
 def int_in(lo: int, hi: int) -> Callable[[str], int]:
@@ -81,3 +85,13 @@ def geometry(text: str) -> tuple[int, int]:
         return parse_geometry(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def scheduler_address(text: str) -> str:
+    """tcp://HOST:PORT of a Dask scheduler."""
+    host, sep, port = text.removeprefix("tcp://").rpartition(":")
+    if not text.startswith("tcp://") or not sep or not host or not port.isdigit() \
+            or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address like "
+                                         f"tcp://127.0.0.1:8786")
+    return text

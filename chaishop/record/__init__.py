@@ -25,20 +25,15 @@ back to its last complete event, the command goes on (the terminal's title
 says why the recording stopped), and one line on stderr tells it at the end.
 
 ``python -m chaishop.record FILE.cast [--geometry WxH] -- COMMAND...`` records any
-command; the shop's ``--record`` option re-runs ``python -m chaishop`` this way.
+command (``__main__.py``); the shop's ``--record`` option re-runs ``python -m chaishop``
+this way.  Here: the session (pty, signals, the user's terminal put back); the loop
+that moves the bytes while the command runs is ``pump.run``.
 """
 
 from __future__ import annotations
 
-import argparse
-import codecs
-import errno
-import fcntl
 import os
-import select
-import shutil
 import signal
-import struct
 import subprocess
 import sys
 import termios
@@ -46,18 +41,13 @@ import time
 import tty
 from typing import Mapping, Sequence
 
-from chaishop.recordings.markers import MARKER_FD_ENV
-from chaishop.recordings.writer import CastWriter as _Cast, write_all as _write_all  # where the command may write labels
+from chaishop.record import pump
+from chaishop.recordings.markers import MARKER_FD_ENV  # where the command may write labels
+from chaishop.recordings.writer import CastWriter, write_all
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 120, 36  # fits a 1080p projector at a readable font
 MIN_WIDTH, MAX_WIDTH = 20, 1000
 MIN_HEIGHT, MAX_HEIGHT = 5, 500
-STOP_GRACE_S = 2.0  # the app gets this long to quit cleanly after SIGTERM
-GROUP_GRACE_S = 1.0  # leftovers in the command's process group get this long, then SIGKILL
-DRAIN_QUIET_S = 0.05  # after the command exits: read the pty until quiet this long...
-DRAIN_MAX_S = 1.0  # ...or this long at most (a grandchild might keep writing)
-READ_SIZE = 65536  # one Textual frame usually arrives in one read
-TICK_S = 0.1  # the loop also wakes this often to notice a command that exited
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # Written to the user's terminal (never to the recording) if the command was killed
 # and could not leave the alternate screen, mouse tracking or bracketed paste itself.
@@ -89,10 +79,6 @@ def open_cast(path: str | os.PathLike) -> int:
         raise RecordError(f"cannot write {os.fspath(path)!r}: {exc.strerror}") from None
 
 
-def _set_size(fd: int, width: int, height: int) -> None:
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
-
-
 def _child_env(env: Mapping[str, str] | None, headless: bool) -> dict[str, str]:
     out = dict(os.environ if env is None else env)
     if out.get("TERM", "dumb") == "dumb":
@@ -106,15 +92,6 @@ def _child_env(env: Mapping[str, str] | None, headless: bool) -> dict[str, str]:
 
 def _exit_code(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
-
-
-def _kill_group(pgid: int, sig: int) -> bool:
-    """Signal a process group; False once nobody is left in it."""
-    try:
-        os.killpg(pgid, sig)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
 
 
 def record(argv: Sequence[str], path: str | os.PathLike,
@@ -136,13 +113,13 @@ def record(argv: Sequence[str], path: str | os.PathLike,
     height = height or DEFAULT_HEIGHT
     child_env = _child_env(env, headless=not interactive)
 
-    cast = _Cast(cast_fd)
+    cast = CastWriter(cast_fd)
     cast.line({"version": 2, "width": width, "height": height,
                "timestamp": int(time.time()), "title": title or " ".join(argv),
                "env": {"TERM": child_env["TERM"], "SHELL": child_env.get("SHELL", "/bin/sh")}})
 
     master, slave = os.openpty()
-    _set_size(slave, width, height)
+    pump.set_size(slave, width, height)
     wake_r, wake_w = os.pipe()
     mark_r, mark_w = os.pipe()
     child_env[MARKER_FD_ENV] = str(mark_w)
@@ -173,9 +150,9 @@ def record(argv: Sequence[str], path: str | os.PathLike,
         if interactive:
             saved_tty = termios.tcgetattr(0)
             tty.setraw(0)
-        _pump(proc, master, wake_r, cast, caught, interactive, mark_r)
+        pump.run(proc, master, wake_r, cast, caught, interactive, mark_r)
         if interactive and proc.returncode < 0:
-            _write_all(1, TERMINAL_RESET)
+            write_all(1, TERMINAL_RESET)
         if cast.stopped:
             print(f"chaishop: the recording stopped at {cast.stopped_at:.1f} s: {cast.stopped}; "
                   f"{os.fspath(path)} holds the session until then", file=sys.stderr)
@@ -183,13 +160,13 @@ def record(argv: Sequence[str], path: str | os.PathLike,
         return _exit_code(proc.returncode)
     except BaseException:
         if interactive:
-            _write_all(1, TERMINAL_RESET)  # whatever went wrong, hand the terminal back
+            write_all(1, TERMINAL_RESET)  # whatever went wrong, hand the terminal back
         raise
     finally:
         if saved_tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, saved_tty)
         if proc is not None:
-            _reap(proc)
+            pump.reap(proc)
         if old_wakeup is not None:
             signal.set_wakeup_fd(old_wakeup)
         for sig, handler in old_handlers.items():
@@ -197,131 +174,3 @@ def record(argv: Sequence[str], path: str | os.PathLike,
         for fd in (master, slave, wake_r, wake_w, cast_fd, mark_r, mark_w):
             if fd >= 0:
                 os.close(fd)
-
-
-def _pump(proc: subprocess.Popen, master: int, wake_r: int, cast: _Cast,
-          caught: list[int], interactive: bool, mark_r: int = -1) -> None:
-    """Copy output to the cast (and the user's terminal) until the command is gone."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    watch = [master, wake_r] + ([0] if interactive else []) + ([mark_r] if mark_r >= 0 else [])
-    marks = b""
-    kill_at = None  # monotonic deadline for SIGKILL once we asked the command to stop
-    told: list[bool] = []  # the user was told the recording stopped
-
-    def emit(data: bytes) -> None:
-        if interactive:
-            _write_all(1, data)
-        if text := decoder.decode(data):
-            cast.event("o", text)
-            if cast.stopped and interactive and not told:
-                told.append(True)  # in the title bar: the screen belongs to the command
-                _write_all(1, f"\x1b]2;recording stopped: {cast.stopped}\x07".encode())
-
-    while proc.poll() is None:
-        if kill_at is not None and time.monotonic() >= kill_at:
-            _kill_group(proc.pid, signal.SIGKILL)
-            kill_at = float("inf")
-        ready, _, _ = select.select(watch, [], [], TICK_S)
-        if wake_r in ready:
-            _read(wake_r)
-        while caught:
-            sig = caught.pop(0)
-            if sig == signal.SIGWINCH:
-                width, height = os.get_terminal_size(1)
-                _set_size(master, width, height)
-                _kill_group(proc.pid, signal.SIGWINCH)  # the pty is not its controlling tty
-                cast.event("r", f"{width}x{height}")
-            elif kill_at is None:
-                proc.send_signal(signal.SIGTERM)
-                kill_at = time.monotonic() + STOP_GRACE_S
-        if mark_r in ready:
-            data = _read(mark_r)
-            if data == b"":
-                watch.remove(mark_r)
-            elif data:
-                *labels, marks = (marks + data).split(b"\n")
-                for label in labels:
-                    cast.event("m", label.decode("utf-8", "replace"))
-        if 0 in ready:
-            keys = _read(0)
-            if keys:
-                _write_all(master, keys)
-            elif keys == b"":
-                watch.remove(0)  # the user's terminal went away; keep recording
-        if master in ready:
-            data = _read(master)
-            if data:
-                emit(data)
-            elif data == b"":
-                watch.remove(master)  # all holders closed the slave; wait for the exit
-    # The command exited: take what is still buffered in the pty, until it is quiet.
-    deadline = time.monotonic() + DRAIN_MAX_S
-    while master in watch and time.monotonic() < deadline:
-        if not select.select([master], [], [], DRAIN_QUIET_S)[0]:
-            break
-        data = _read(master)
-        if not data:
-            break
-        emit(data)
-    if tail := decoder.decode(b"", final=True):
-        cast.event("o", tail)
-
-
-def _read(fd: int) -> bytes | None:
-    """Read what is there: None if nothing yet, b"" at the end (EIO ends a pty)."""
-    try:
-        return os.read(fd, READ_SIZE)
-    except BlockingIOError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.EIO:
-            return b""
-        raise
-
-
-def _reap(proc: subprocess.Popen) -> None:
-    """Make sure the command and anything left in its process group are gone."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc.pid, signal.SIGKILL)
-            proc.wait()
-    deadline = time.monotonic() + GROUP_GRACE_S
-    while _kill_group(proc.pid, 0) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    _kill_group(proc.pid, signal.SIGKILL)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chaishop.record",
-        description="Record any terminal command to an asciicast v2 file.")
-    parser.error = lambda message: parser.exit(2, f"{parser.prog}: error: {message}\n")
-    parser.add_argument("path", metavar="FILE.cast")
-    parser.add_argument("--geometry", metavar="WxH", help="terminal size (default: yours, "
-                        f"or {DEFAULT_WIDTH}x{DEFAULT_HEIGHT} without a terminal)")
-    parser.add_argument("--title", default=None)
-    parser.usage = "%(prog)s FILE.cast [--geometry WxH] [--title TEXT] -- COMMAND [ARGS...]"
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--" not in argv or argv.index("--") == len(argv) - 1:
-        parser.error("give the command to record after --")
-    cut = argv.index("--")
-    args, command = parser.parse_args(argv[:cut]), argv[cut + 1:]
-    if shutil.which(command[0]) is None:
-        parser.error(f"cannot run {command[0]!r}: not found")
-    width = height = None
-    if args.geometry:
-        try:
-            width, height = parse_geometry(args.geometry)
-        except ValueError as exc:
-            parser.error(f"argument --geometry: {exc}")
-    try:
-        return record(command, args.path, width, height, args.title)
-    except RecordError as exc:
-        parser.exit(2, f"{parser.prog}: error: {exc}\n")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
