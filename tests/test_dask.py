@@ -31,7 +31,7 @@ TINY = 150_000
 BIG = 2_000_000_000  # minutes of counting: only ever knocked out or cancelled
 
 
-spec = partial(testkit.spec, "dask", orders=4, size=TINY, wait_s=0.02)  # 2 baristas, brew
+spec = partial(testkit.spec, "dask", orders=4, size=TINY, order_s=0.02)  # 2 baristas, brew
 
 
 def events_of(seen):

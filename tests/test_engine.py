@@ -70,7 +70,7 @@ def test_every_crew_serves_every_order_with_the_full_event_sequence(mode, recipe
                 taken.append(e.order)
             elif e.kind == ev.PROGRESS:
                 assert e.order == current and 0.0 <= e.progress <= 1.0
-                assert e.phase in (ev.BREWING, ev.WAITING)
+                assert e.phase in (ev.PHASE_BREW, ev.PHASE_WAIT)
             elif e.kind == ev.DONE:
                 assert e.order == current
                 done.append(e.order)
@@ -143,7 +143,7 @@ def _children_now() -> set[int]:
 @pytest.mark.parametrize("mode", MODES)
 def test_cancel_mid_run_stops_everyone_promptly_and_leaves_nothing(mode):
     warm(mode)
-    r = Run(spec(mode, MIXED, baristas=2, orders=40, size=5_000_000, wait_s=1.0))
+    r = Run(spec(mode, MIXED, baristas=2, orders=40, size=5_000_000, order_s=1.0))
     results = []
     t = threading.Thread(target=lambda: results.append(r.execute()))
     t.start()

@@ -26,7 +26,7 @@ SIZE = 200_000  # brew iterations: tiny orders; the long runs wait instead
 LONG_WAIT_S = 6.0  # an I/O order long enough to fault it mid-run
 
 
-spec = partial(testkit.spec, recipe="orders", orders=2, size=SIZE, wait_s=LONG_WAIT_S)  # 2 baristas
+spec = partial(testkit.spec, recipe="orders", orders=2, size=SIZE, order_s=LONG_WAIT_S)  # 2 baristas
 
 
 def drive(sup: Supervisor, until, timeout: float = 30.0) -> list[object]:
@@ -68,7 +68,7 @@ def assert_all_gone(pid: int, family: list[psutil.Process], tempdir: str) -> Non
 
 
 def next_run_completes(sup: Supervisor, mode: str, run: int) -> None:
-    sup.run(spec(mode, run=run, wait_s=0.05))
+    sup.run(spec(mode, run=run, order_s=0.05))
     got = drive(sup, finished(run))
     result = next(m.result for m in got if isinstance(m, ev.RunFinished))
     assert (result.orders_done, result.failed) == (2, 0)
@@ -105,7 +105,7 @@ def test_kitchen_sigkill_mid_run_fails_the_run_and_heals(mode):
 def test_kitchen_sigstop_says_not_responding(mode, then):
     with Supervisor(size=SIZE) as sup:
         drive(sup, ready)
-        sup.run(spec(mode, run=1, wait_s=1.5))
+        sup.run(spec(mode, run=1, order_s=1.5))
         drive(sup, started(1))
         pid, family, tempdir = kitchen_of(sup)
         os.kill(pid, signal.SIGSTOP)

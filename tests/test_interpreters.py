@@ -25,8 +25,8 @@ TINY = 200_000  # one brew chunk
 BIG = 2_000_000_000  # minutes of counting: only ever cancelled, knocked out or timed out
 
 
-def _spec(recipe="brew", baristas=2, orders=4, size=TINY, wait_s=0.05, timeout_s=None):
-    return ev.RunSpec("interpreters", recipe, baristas, orders, size, wait_s, timeout_s=timeout_s)
+def _spec(recipe="brew", baristas=2, orders=4, size=TINY, order_s=0.05, timeout_s=None):
+    return ev.RunSpec("interpreters", recipe, baristas, orders, size, order_s, timeout_s=timeout_s)
 
 
 def _record(spec):
@@ -81,10 +81,10 @@ def test_brew_run_completes_with_one_terminal_event_each():
 
 @needs_interpreters
 def test_mixed_orders_report_both_phases():
-    result, events = _record(_spec("mixed", orders=2, size=6_000_000, wait_s=0.12))
+    result, events = _record(_spec("mixed", orders=2, size=6_000_000, order_s=0.12))
     assert result.complete
     phases = {e.phase for e in events if e.kind == ev.PROGRESS}
-    assert {ev.BREWING, ev.WAITING} <= phases
+    assert {ev.PHASE_BREW, ev.PHASE_WAIT} <= phases
 
 
 @needs_interpreters

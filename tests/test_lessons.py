@@ -123,7 +123,7 @@ def haul_run(mode: str, **kw) -> tuple[ev.RunResult, list[ev.Event]]:
 def test_nothing_moves_between_baristas_of_one_process(mode):
     result, events = haul_run(mode)
     assert result.lesson.transfer_s == 0.0
-    assert not any(e.phase == ev.MOVING for e in events)
+    assert not any(e.phase == ev.PHASE_MOVE for e in events)
 
 
 def test_processes_pay_to_move_each_payload_and_the_timeline_shows_it():
@@ -131,7 +131,7 @@ def test_processes_pay_to_move_each_payload_and_the_timeline_shows_it():
     assert 0 < result.lesson.transfer_s <= result.wall_s
     assert set(result.lesson.barista_transfer_s) == {1, 2}
     assert sum(result.lesson.barista_transfer_s.values()) > 0
-    moves = [e for e in events if e.phase == ev.MOVING]
+    moves = [e for e in events if e.phase == ev.PHASE_MOVE]
     assert len(moves) == 4  # one per order
     timeline = tl.build(events)
     assert sum(timeline.busy_s(b, tl.MOVING) for b in (1, 2)) > 0
@@ -141,7 +141,7 @@ def test_shared_memory_carries_the_payload_intact_and_is_unlinked():
     before = shm_blocks()
     result, events = haul_run("processes", share=True)
     assert result.lesson.share and result.lesson.transfer_s > 0  # filling the block is moving data too
-    assert len([e for e in events if e.phase == ev.MOVING]) == 4
+    assert len([e for e in events if e.phase == ev.PHASE_MOVE]) == 4
     assert shm_blocks() <= before  # the engine unlinked its block
 
 

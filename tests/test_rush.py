@@ -12,7 +12,7 @@ from chaishop.core.engine import rush
 from chaishop.core.measure.memory import MemoryWatch
 from chaishop.core.engine.shop import Run
 from chaishop.core.measure.summary import Summariser
-from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, STARTING, WAITING, CrewSummary
+from chaishop.core.protocol.gauges import CELL_BREWING, CELL_DONE, CELL_FAILED, CELL_STARTING, CELL_WAITING, CrewSummary
 
 
 class FakeClock:
@@ -29,18 +29,18 @@ def test_summariser_tracks_each_barista_and_reports_at_a_steady_rate():
     assert s.add(ev.Event(ev.STARTED, 1, "a")) is None  # not due yet
     s.add(ev.Event(ev.STARTED, 2, "b"))
     s.add(ev.Event(ev.TAKEN, 1, "a", order=1))
-    s.add(ev.Event(ev.PROGRESS, 2, "b", order=2, phase=ev.BREWING))
+    s.add(ev.Event(ev.PROGRESS, 2, "b", order=2, phase=ev.PHASE_BREW))
     clock.t = 0.15
     got = s.add(ev.Event(ev.FAILED, 3, "c", detail="the OS refused a thread: can't start new thread"))
     assert isinstance(got, CrewSummary) and got.run == 7 and got.events == 5
-    assert list(got.states) == [WAITING, BREWING_NOW, FAILED]  # orders start with a wait
-    assert got.clocked_in == 2 and got.count(FAILED) == 1 and got.count(STARTING) == 0
+    assert list(got.states) == [CELL_WAITING, CELL_BREWING, CELL_FAILED]  # orders start with a wait
+    assert got.clocked_in == 2 and got.count(CELL_FAILED) == 1 and got.count(CELL_STARTING) == 0
     assert got.failures == (("the OS refused a thread: can't start new thread", 1),)
     assert s.add(ev.Event(ev.DONE, 1, "a", order=1)) is None  # next one due at 0.25
     s.add(ev.Event(ev.FINISHED, 1, "a"))
-    s.add(ev.Event(ev.PROGRESS, 3, "c", phase=ev.WAITING))  # late word from a failed barista
+    s.add(ev.Event(ev.PROGRESS, 3, "c", phase=ev.PHASE_WAIT))  # late word from a failed barista
     final = s.summary(final=True)
-    assert list(final.states) == [DONE, BREWING_NOW, FAILED] and final.orders_done == 1
+    assert list(final.states) == [CELL_DONE, CELL_BREWING, CELL_FAILED] and final.orders_done == 1
     assert final.final and final.events == 3
     assert pickle.loads(pickle.dumps(final)) == final  # crosses the kitchen's pipe
 
@@ -54,7 +54,7 @@ def test_a_big_crew_sends_summaries_not_events_and_its_memory():
     kinds = {type(m).__name__ for m in out}
     assert kinds == {"RunStarted", "CrewSummary", "RunFinished"}  # no single Event
     summaries = [m for m in out if isinstance(m, CrewSummary)]
-    assert summaries[-1].final and summaries[-1].count(DONE) == n
+    assert summaries[-1].final and summaries[-1].count(CELL_DONE) == n
     assert summaries[-1].orders_done == n and summaries[-1].clocked_in == n
     # Every event was summarised: 4 per barista (started, taken, done, finished) at least.
     assert sum(s.events for s in summaries) >= 4 * n
@@ -159,9 +159,9 @@ def test_the_rush_hour_timeline_shows_how_many_were_in_each_state():
                (2.0, (0, 0, 4, 0, 4, 0)),  # half done
                (3.0, (0, 0, 0, 0, 7, 1))]  # done, one failed
     lanes = aggregate(samples, 0.0, 4.0, crew, 4)
-    assert lanes[WAITING] == "█▄  "
-    assert lanes[DONE] == " ▄▇▇"
-    assert lanes[FAILED] == "  ▁▁" and lanes[BREWING_NOW] == "    "
+    assert lanes[CELL_WAITING] == "█▄  "
+    assert lanes[CELL_DONE] == " ▄▇▇"
+    assert lanes[CELL_FAILED] == "  ▁▁" and lanes[CELL_BREWING] == "    "
 
 
 def test_caps_threads_and_tasks_to_10000_processes_per_core_with_the_reason():
@@ -207,9 +207,9 @@ def test_a_rush_hour_gets_no_automatic_sequential_baseline():
     # crew of the same recipe still gets its baseline first.
     from types import SimpleNamespace
 
-    from chaishop.ui.truth import Truth
+    from chaishop.ui.baseline import BaselinePlanner
 
-    truth = Truth(SimpleNamespace(results=[], ready=None), sample_lanes=False, auto_baseline=True)
+    truth = BaselinePlanner(SimpleNamespace(results=[], ready=None), auto=True)
     rush = ev.RunSpec("asyncio", "orders", 5000, 5000, 1, 1.0)
     assert truth.plan(rush) == rush and truth.pending is None
     small = ev.RunSpec("asyncio", "orders", 4, 8, 1, 1.0)

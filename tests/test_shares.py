@@ -17,7 +17,7 @@ from chaishop.core.measure.stopwatch import barista_stats
 STEP = 0.05  # progress every 50 ms, like chaishop.core.engine.reporter
 
 
-def lane(b, start, end, share, core_wait_share=0.0, phase=ev.BREWING, order=1, cpu0=0.0):
+def lane(b, start, end, share, core_wait_share=0.0, phase=ev.PHASE_BREW, order=1, cpu0=0.0):
     """A barista that held one order from start to end, getting ``share`` of a core."""
     evs = [ev.Event(ev.STARTED, b, f"B{b}", t=start, cpu_s=cpu0, core_wait_s=0.0),
            ev.Event(ev.TAKEN, b, f"B{b}", t=start, order=order, cpu_s=cpu0, core_wait_s=0.0)]
@@ -80,7 +80,7 @@ def test_asyncio_tasks_brew_one_at_a_time():
 
 
 def test_waiting_barista_uses_almost_nothing():
-    events = lane(1, 0.0, 1.0, 0.01, phase=ev.WAITING)
+    events = lane(1, 0.0, 1.0, 0.01, phase=ev.PHASE_WAIT)
     got, cells = shares(events, 5)
     assert all(s < 0.05 for s in got[1])
     assert all(c.state == tl.IO_WAIT for c in cells[1])

@@ -139,7 +139,7 @@ WAYS += [("dask", way) for way in ("q", "SIGTERM", "SIGKILL")] if dask_available
 @pytest.mark.parametrize("mode,way", WAYS)
 def test_every_way_out_leaves_nothing_running(mode, way, short_tmp):
     tmp_path = short_tmp
-    app = PtyApp("--mode", mode, "--recipe", "brew", "--baristas", "2", "--orders", "8",
+    app = PtyApp("--start", "--mode", mode, "--recipe", "brew", "--baristas", "2", "--orders", "8",
                  "--size", "200000000", "--no-baseline", tmpdir=str(tmp_path))
     try:
         deadline = time.monotonic() + (120 if mode == "dask" else 30)  # a cluster starts in seconds

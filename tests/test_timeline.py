@@ -19,10 +19,10 @@ def one_barista():
     return [
         E(ev.STARTED, 0.0),
         E(ev.TAKEN, 1.0, order=1),
-        E(ev.PROGRESS, 2.0, order=1, progress=0.5, phase=ev.BREWING),
+        E(ev.PROGRESS, 2.0, order=1, progress=0.5, phase=ev.PHASE_BREW),
         E(ev.DONE, 3.0, order=1, progress=1.0),
         E(ev.TAKEN, 4.0, order=2),
-        E(ev.PROGRESS, 5.0, order=2, progress=0.5, phase=ev.WAITING),
+        E(ev.PROGRESS, 5.0, order=2, progress=0.5, phase=ev.PHASE_WAIT),
         E(ev.DONE, 6.0, order=2, progress=1.0),
         E(ev.FINISHED, 8.0),
     ]
@@ -49,9 +49,9 @@ def test_segments_cover_the_whole_run_without_gaps():
 
 def test_mixed_order_switches_phase_at_progress_events():
     events = [E(ev.STARTED, 0.0), E(ev.TAKEN, 0.0, order=1),
-              E(ev.PROGRESS, 1.0, order=1, progress=0.25, phase=ev.WAITING),
-              E(ev.PROGRESS, 2.0, order=1, progress=0.5, phase=ev.WAITING),
-              E(ev.PROGRESS, 3.0, order=1, progress=0.75, phase=ev.BREWING),
+              E(ev.PROGRESS, 1.0, order=1, progress=0.25, phase=ev.PHASE_WAIT),
+              E(ev.PROGRESS, 2.0, order=1, progress=0.5, phase=ev.PHASE_WAIT),
+              E(ev.PROGRESS, 3.0, order=1, progress=0.75, phase=ev.PHASE_BREW),
               E(ev.DONE, 4.0, order=1, progress=1.0), E(ev.FINISHED, 4.0)]
     assert [(s.start, s.end, s.state) for s in build(events).lanes[1]] == [
         (0.0, 2.0, WAITING), (2.0, 4.0, BREWING)]
@@ -98,10 +98,36 @@ def test_a_real_run_gives_a_sensible_timeline(mode):
 
 def test_a_stretch_without_a_phase_is_judged_by_the_cpu_it_used():
     events = [E(ev.STARTED, 0.0, cpu_s=0.0), E(ev.TAKEN, 0.0, order=1, cpu_s=0.0),
-              E(ev.PROGRESS, 1.0, order=1, progress=0.5, phase=ev.WAITING, cpu_s=0.01),
+              E(ev.PROGRESS, 1.0, order=1, progress=0.5, phase=ev.PHASE_WAIT, cpu_s=0.01),
               E(ev.DONE, 2.0, order=1, progress=1.0, cpu_s=0.9),  # busy CPU: it brewed
               E(ev.TAKEN, 2.0, order=2, cpu_s=0.9),
               E(ev.DONE, 3.0, order=2, progress=1.0, cpu_s=0.91),  # no CPU: it waited
               E(ev.FINISHED, 3.0, cpu_s=0.91)]
     assert [(s.start, s.end, s.state) for s in build(events).lanes[1]] == [
         (0.0, 1.0, WAITING), (1.0, 2.0, BREWING), (2.0, 3.0, WAITING)]
+
+
+def test_the_running_timeline_stepped_event_by_event_matches_one_built_from_all():
+    # The live timeline never rebuilds: stepped through a real run's events as they come,
+    # at any moment it shows what build() makes of the events so far.
+    from chaishop.core.measure.running_timeline import RunningTimeline
+    from chaishop.core.measure.timeline import cells
+
+    got: list[ev.Event] = []
+    t0: list[float] = []
+
+    def sink(m):
+        if isinstance(m, ev.RunStarted):
+            t0.append(m.t0)
+        elif isinstance(m, ev.Event):
+            got.append(m)
+
+    assert run(ev.RunSpec("threads", "mixed", 2, 4, 300_000, 0.03), sink).complete
+    live = RunningTimeline(t0[0])
+    for i, e in enumerate(got, 1):
+        live.add(e)
+        if i in (len(got) // 3, len(got)):
+            t1 = max(x.t for x in got[:i]) + 0.01
+            now, whole = live.at(t1), build(got[:i], t0[0], t1)
+            assert now.lanes == whole.lanes and now.series == whole.series
+            assert cells(now, 30) == cells(whole, 30)

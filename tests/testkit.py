@@ -77,9 +77,9 @@ def make_app(kitchen, tmp_path: Path | None = None, **config):
 
 
 def spec(mode: str, recipe: str = "brew", baristas: int = 2, orders: int = 5,
-         size: int = TINY_SIZE, wait_s: float = SPEC_WAIT_S, **kw) -> ev.RunSpec:
+         size: int = TINY_SIZE, order_s: float = SPEC_WAIT_S, **kw) -> ev.RunSpec:
     """A RunSpec of tiny orders (``kw``: its other fields, e.g. run=7, timeout_s=0.2)."""
-    return ev.RunSpec(mode, recipe, baristas, orders, size, wait_s, **kw)
+    return ev.RunSpec(mode, recipe, baristas, orders, size, order_s, **kw)
 
 
 def result(mode: str = "threads", recipe: str = "brew", wall_s: float = 1.0,

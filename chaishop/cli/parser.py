@@ -67,6 +67,9 @@ def build_parser() -> Parser:
                         metavar="{" + ",".join(available_modes()) + "}",
                         help="the crew to open with")
     _add_shop_options(parser, MAX_SHOP_CREW)
+    parser.add_argument("--start", action="store_true",
+                        help="start a run of --mode at once, as its key would (for recordings "
+                             "and scripted screenshots; by default the shop waits for a key)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="do not time a sequential baseline before a recipe's first run "
                              "(speed-ups then wait until you press s)")

@@ -46,7 +46,8 @@ class NoScript(ValueError):
 
 def why_none(mode: str, recipe: str) -> str:
     """"" when ``chaishop code`` can print ``mode`` with ``recipe``, else one plain sentence why not."""
-    if mode not in MODE or not MODE[mode].script:
+    if mode not in MODE or not MODE[mode].script \
+            or not resources.files(__package__).joinpath(f"{mode}.tmpl").is_file():
         return (f"no standalone script for {mode}: scripts use the standard library only "
                 f"(scripts exist for {', '.join(MODES)})")
     if recipe not in RECIPE:
@@ -58,7 +59,7 @@ def why_none(mode: str, recipe: str) -> str:
 
 
 def render(mode: str, recipe: str, baristas: int, orders: int, size: int,
-           wait_s: float) -> str:
+           order_s: float) -> str:
     """The standalone script for ``mode`` doing ``orders`` orders of ``recipe``.
 
     Raises :class:`NoScript` (its message: :func:`why_none`) where there is none.
@@ -69,9 +70,9 @@ def render(mode: str, recipe: str, baristas: int, orders: int, size: int,
     if MODE[mode].one_barista:
         baristas = 1  # one barista, by definition
     command = (f"chaishop code {mode} --recipe {recipe} --baristas {baristas} "
-               f"--orders {orders} --size {size} --order-seconds {wait_s:g}")
+               f"--orders {orders} --size {size} --order-seconds {order_s:g}")
     text = resources.files(__package__).joinpath(f"{mode}.tmpl").read_text(encoding="utf-8")
     return Template(text).substitute(
         command=command, recipe=recipe, baristas=baristas, orders=orders, size=f"{size:_}",
-        wait_s=f"{wait_s:g}", make_chai=(_ASYNC if MODE[mode].event_loop else _SYNC)[recipe],
+        wait_s=f"{order_s:g}", make_chai=(_ASYNC if MODE[mode].event_loop else _SYNC)[recipe],
         wall_prefix=WALL_PREFIX)

@@ -53,7 +53,7 @@ class ActionsMixin:
         """Start the first run now, or once the terminal is big enough to show it
         (a run behind the "too small" message would be measured for nobody)."""
         if layout.plan(*self.size, self.pane_count).small:
-            self.pending_start = True
+            self.run_state.pending_start = True
         else:
             self.start_run()
 
@@ -70,21 +70,17 @@ class ActionsMixin:
         """Start a run of the shop's mode, recipe and crew (or ``spec``, a planned one).
 
         The first run of a recipe and order size in a session is preceded by a
-        sequential baseline (ui.truth), when the config asks for it."""
-        self.pending_start = False
-        self.run_id += 1
-        self.lost_reason = None
-        self.shown_run = None  # drop what is still in flight from the previous run
-        self.running = False
+        sequential baseline (ui.baseline), when the config asks for it."""
+        run = self.run_state.ask()  # what is still in flight from the previous run is dropped
         if spec is None:
             # --size counts brew iterations; grind, till and haul size their own orders.
             size = self.config.size if RECIPE[self.recipe].sizing == ITERATIONS else 0
-            spec = self.truth.plan(ev.RunSpec(
+            spec = self.baseline.plan(ev.RunSpec(
                 self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
                 timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
                 ring=self.config.ring,
                 scheduler=self.config.scheduler if MODE[self.mode].cluster else None))
-        spec = dataclasses.replace(spec, run=self.run_id)
+        spec = dataclasses.replace(spec, run=run)
         self.kitchen.run(spec)
         crew = panes_for(spec.mode, self.crew)
         self.show_panes(crew, state="idle")
@@ -126,10 +122,10 @@ class ActionsMixin:
         if new == self.crew:
             self.notify(f"a crew has 1 to {cap:,} baristas", severity="warning", timeout=2)
             return
-        if self.running:
+        if self.run_state.running:
             self.kitchen.cancel()
         self.crew = new
-        self.shown_run, self.running = None, False
+        self.run_state.drop()
         self.show_panes(panes_for(self.mode, self.crew))
         self.stopwatch.waiting(f"crew of {new:,}: press space to run")
         self._update_header()
@@ -160,7 +156,7 @@ class ActionsMixin:
 
     def action_stop(self) -> None:
         self.latency.mark(self, "stop")
-        if self.running:
+        if self.run_state.running:
             self.kitchen.cancel()
             self.stopwatch.waiting("stopping…")
         else:
@@ -228,8 +224,9 @@ class ActionsMixin:
             paths = export_scoreboard(self.results, self.machine, start_method,
                                       self.config.order_s, self.config.screenshot_dir)
             last = self.results[-1]
-            if self.run_events and self.run_events[0].run == last.run:  # the shown run's
-                paths.append(export_trace(self.run_events, self.run_t0, last, self.config.order_s,
+            shown = self.run_state
+            if shown.events and shown.events[0].run == last.run:  # the shown run's
+                paths.append(export_trace(shown.events, shown.t0, last, self.config.order_s,
                                           self.config.screenshot_dir))
         except ValueError as exc:
             self.notify(str(exc), severity="warning", timeout=3)

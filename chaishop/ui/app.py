@@ -41,10 +41,11 @@ from chaishop.ui.cpu_meter import CpuMeter
 from chaishop.ui.crew_grid import CrewGrid
 from chaishop.ui.explain import ExplainScreen
 from chaishop.ui.footer import ShopFooter
-from chaishop.ui.feed import DRAIN_EVERY_S, MAX_RUN_EVENTS, FeedMixin
+from chaishop.ui.feed import DRAIN_EVERY_S, FeedMixin
 from chaishop.ui.gil_gauge import GilGauge
 from chaishop.ui.header import ShopHeader
 from chaishop.ui.lesson_panel import LessonPanel
+from chaishop.ui.run_state import RunState
 from chaishop.ui.rush import RushMixin, uses_grid
 from chaishop.ui.scoreboard import Scoreboard
 from chaishop.ui.speedup_view import SpeedupView
@@ -52,7 +53,8 @@ from chaishop.ui.stopwatch import StopwatchPanel
 from chaishop.ui.supervision import ROOM_EVERY_S, SupervisionMixin
 from chaishop.ui.themes import PROJECTOR, PROJECTOR_THEME, starting_theme
 from chaishop.ui.timeline_view import TimelineView
-from chaishop.ui.truth import Truth
+from chaishop.ui.baseline import BaselinePlanner
+from chaishop.ui.live_timeline import LiveTimeline
 
 __all__ = ["ShopApp", "ShopConfig"]
 
@@ -116,10 +118,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.mode, self.recipe, self.crew = config.mode, config.recipe, config.baristas
         self.lock, self.share = config.lock, config.share  # the till and haul switches
         self.ready: KitchenReady | None = None
-        self.kitchen_gone = False
-        self.run_id = 0  # the latest run asked for
-        self.shown_run: int | None = None  # the run the panes show
-        self.running = False
+        self.run_state = RunState()  # the run asked for, the run shown, whether it runs
         self.results: list[ev.RunResult] = []
         self.latency = LatencyLog(config.latency_log)
         self._cpu_ticks = 0
@@ -136,7 +135,6 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         first = 0 if uses_grid(self.mode, self.crew) else panes_for(self.mode, self.crew)
         self.panes = [BaristaPane(n) for n in range(1, first + 1)]
         self.pane_count = 0
-        self.pending_start = False  # a first run waits for a terminal big enough to show it
         self.narrow = False
         self.stopwatch = StopwatchPanel(id="stopwatch")
         self.lesson = LessonPanel(id="lesson")  # the till's count / the haul's moving time
@@ -144,11 +142,8 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.cpu = CpuMeter(id="cpu")
         self.gil = GilGauge(id="gil")
         self.timeline = TimelineView(id="timeline")
-        self.run_events: list[ev.Event] = []  # the shown run's, for the timeline
-        self.max_run_events = MAX_RUN_EVENTS
-        self.truth = Truth(self, sample_lanes=config.lane_every_s > 0,
-                           auto_baseline=config.auto_baseline)
-        self.run_t0 = 0.0
+        self.live_timeline = LiveTimeline(self, sample_lanes=config.lane_every_s > 0)
+        self.baseline = BaselinePlanner(self, auto=config.auto_baseline)
         self.scoreboard = Scoreboard(id="scoreboard")
         self.too_small = Static("", id="too-small")
         self.caption = CaptionBar("", id="caption")
@@ -180,7 +175,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
             self.set_interval(self.config.cpu_every_s, self.sample_cpu)
         if self.config.lane_every_s > 0:  # the front of house's own look at the baristas
             every = self.config.lane_every_s
-            self.set_interval(every, lambda: self.truth.tick(every))
+            self.set_interval(every, lambda: self.live_timeline.tick(every))
         self._machine_known()
         if self.config.tour:
             from chaishop.ui.tour_player import play_tour
@@ -216,7 +211,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         screen.set_class(p.small, "-too-small")
         if p.small:
             self.too_small.update(layout.too_small_text(width, height))
-        elif self.pending_start:
+        elif self.run_state.pending_start:
             self.call_later(self.start_run)
         screen.set_class(p.narrow, "-narrow")
         self.stopwatch.narrow = p.narrow
@@ -253,12 +248,12 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
 
     def _update_header(self) -> None:
         alarm = self.kitchen_status()
-        status = alarm or ("kitchen stopped: quit and restart chaishop" if self.kitchen_gone else
+        status = alarm or ("kitchen stopped: quit and restart chaishop" if self.run_state.kitchen_gone else
                            "kitchen warming up…" if not self.ready else self.room_note())
         # Sequential is one barista whatever the crew size (which sets the orders).
         self.header.show(self.mode, self.recipe, panes_for(self.mode, self.crew), self.orders,
                          self.machine, status, compact=self.narrow,
-                         alarm=bool(alarm or self.kitchen_gone))
+                         alarm=bool(alarm or self.run_state.kitchen_gone))
 
     @property
     def orders(self) -> int:
@@ -268,13 +263,13 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
     def _tick(self) -> None:
         """One timer for the kitchen's messages and the stopwatch's digits: one repaint a tick."""
         self._drain()
-        if self.running:
+        if self.run_state.running:
             self.stopwatch.tick(self.clock())
             self.lesson.tick()
 
     def sample_cpu(self) -> None:
         self._cpu_ticks += 1
-        if self.running or self._cpu_ticks % IDLE_CPU_EVERY == 0:
+        if self.run_state.running or self._cpu_ticks % IDLE_CPU_EVERY == 0:
             self.cpu.push(self.cpu_source())
 
     def close_kitchen(self) -> None:

@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Log, ProgressBar, Static
 
+from chaishop.core.measure.served import Served
 from chaishop.core.protocol import events as ev
 
 # Enough history to scroll back through a run of a few dozen orders; a bound
@@ -45,7 +46,7 @@ class BaristaPane(Vertical):
         self.t0 = 0.0
         self.order: int | None = None
         self.taken_at = 0.0
-        self.served = 0
+        self.counts = Served()  # the run's orders served (the app's RunState sets it)
         self.phase = ""
         self.progress = 0.0
         self.cpu_s: float | None = None
@@ -98,13 +99,12 @@ class BaristaPane(Vertical):
             self.progress = e.progress
             if e.phase != self.phase:
                 self.phase = e.phase
-                if e.phase == ev.MOVING:
+                if e.phase == ev.PHASE_MOVE:
                     return f"{at}  … data in after {e.t - self.taken_at:.2f} s"
-                what = "brewing (CPU)" if e.phase == ev.BREWING else "waiting (I/O)"
+                what = "brewing (CPU)" if e.phase == ev.PHASE_BREW else "waiting (I/O)"
                 return f"{at}  … {what}"
             return None
         if e.kind == ev.DONE:
-            self.served += 1
             self.progress, self.phase, self.state = 1.0, "", "served"
             cups = "" if e.cups is None else f" · {e.cups / 1e6:.2f} M cups"
             return f"{at}served order #{e.order} in {e.t - self.taken_at:.2f} s{cups}"
@@ -119,6 +119,10 @@ class BaristaPane(Vertical):
             self.add_class("-done")
             return f"{at}{'stopped: run cancelled' if cancelled else 'clocked off'} ({self.served} served)"
         return None
+
+    @property
+    def served(self) -> int:
+        return self.counts.of(self.number)
 
     def flush(self, lines: list[str]) -> None:
         """Write this tick's lines in one batch and repaint what changed."""
@@ -150,8 +154,8 @@ class BaristaPane(Vertical):
         if self.state == "ready":
             return "ready for orders"
         if self.state == "working":
-            doing = {ev.BREWING: "brewing", ev.WAITING: "waiting",
-                     ev.MOVING: "data in hand"}.get(self.phase, "on it")
+            doing = {ev.PHASE_BREW: "brewing", ev.PHASE_WAIT: "waiting",
+                     ev.PHASE_MOVE: "data in hand"}.get(self.phase, "on it")
             share = self.share()
             now = "" if share is None else f" · {share:4.2f} core"
             cpu = "" if self.cpu_s is None else f" · cpu {self.cpu_s:.2f} s"

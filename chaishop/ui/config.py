@@ -38,7 +38,7 @@ class ShopConfig:
     order_timeout: float | None = None  # an order taking longer fails its barista
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
     screenshot_dir: str = "screenshots"
-    autostart: bool = True  # start a run as soon as the kitchen is ready
+    autostart: bool = False  # start a run as soon as the kitchen is ready (--start)
     cpu_every_s: float = SAMPLE_EVERY_S  # 0: no timer (tests push samples themselves)
     latency_log: str | None = None  # file to log key handling times to
     handle_signals: bool = False  # SIGTERM/SIGHUP exit the app (the real program only)

@@ -19,17 +19,17 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual.widget import Widget
 
-from chaishop.core.protocol.gauges import (BREWING_NOW, DONE, FAILED, IDLE, STARTING, STATE_NAMES,
-                                           WAITING, CrewSummary)
+from chaishop.core.protocol.gauges import (CELL_BREWING, CELL_DONE, CELL_FAILED, CELL_IDLE,
+                                           CELL_STARTING, CELL_WAITING, STATE_NAMES, CrewSummary)
 
 HALF = "▀"  # top cell in the foreground colour, bottom cell in the background colour
 # Cell widths tried, widest first: small crews get fat cells that read from afar.
 CELL_WIDTHS = (4, 2, 1)
 # The legend's order: how a rush hour flows.
-LEGEND = (STARTING, WAITING, BREWING_NOW, IDLE, DONE, FAILED)
+LEGEND = (CELL_STARTING, CELL_WAITING, CELL_BREWING, CELL_IDLE, CELL_DONE, CELL_FAILED)
 # Theme variable for each state (resolved against the running app's theme).
-COLOURS = {STARTING: "foreground-darken-3", IDLE: "primary", WAITING: "warning",
-           BREWING_NOW: "accent", DONE: "success", FAILED: "error"}
+COLOURS = {CELL_STARTING: "foreground-darken-3", CELL_IDLE: "primary", CELL_WAITING: "warning",
+           CELL_BREWING: "accent", CELL_DONE: "success", CELL_FAILED: "error"}
 EMPTY = -1
 
 
@@ -52,8 +52,8 @@ def cell_states(states: bytes, per_cell: int) -> list[int]:
     out = []
     for i in range(0, len(states), per_cell):
         chunk = states[i:i + per_cell]
-        if FAILED in chunk:
-            out.append(FAILED)
+        if CELL_FAILED in chunk:
+            out.append(CELL_FAILED)
         else:
             out.append(max(set(chunk), key=chunk.count))
     return out
@@ -69,7 +69,7 @@ class CrewGrid(Widget):
     def reset(self, crew: int, title: str = "") -> None:
         """A new crew: everyone still to clock in."""
         self.summary = None
-        self.states = bytes(crew)  # all STARTING
+        self.states = bytes(crew)  # all CELL_STARTING
         if title:
             self.border_title = title
         self.refresh()

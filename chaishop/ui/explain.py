@@ -128,7 +128,8 @@ worker out ([b]k[/]) and Dask hands its order to another one: that pane says "re
 [b $accent]The GIL gauge and the timeline.[/] {gauge} For asyncio it adds how late the event \
 loop runs a 50 ms callback: a brewing task blocks it. The timeline draws, live, the \
 [b]share of a core[/] each barista really got (block heights ▂▄█), the rest coloured by what \
-it waited for: the GIL, a core (the machine is busy) or I/O (░); {timeline} On Linux the front \
+it waited for: the GIL, a core (the machine is busy) or I/O (░), and [b]▒[/] for data on its \
+way to a process (recipe haul); {timeline} On Linux the front \
 of house reads each barista thread's scheduler counters (schedstat) every 50 ms.
 
 [b $accent]Honest numbers.[/] The first run of a recipe is preceded by a sequential \
@@ -137,8 +138,6 @@ the CPU other programs (and the VM's host) used meanwhile: above a quarter of a 
 flagged [b]noisy[/]; [b]this screen[/] is what drawing the shop itself took (not noise, but \
 on few cores CPU the baristas did not get: [b]chaishop bench[/] draws nothing). A CPU-bound \
 speed-up above the number of cores cannot be true: it is marked [b]![/] and explained.
-[b $accent]The GIL gauge and the timeline.[/] {gauge} After a run the timeline draws each \
-barista's time: [b]█[/] brewing, [b]▒[/] moving data, [b]░[/] waiting, blank idle; {timeline}
 
 [b $accent]The GIL is not your lock[/] (recipe [b]till[/], key [b]r[/]; [b]l[/] toggles the lock). The \
 GIL protects the interpreter's own objects, not your data. Each barista reads the till, makes \
@@ -202,7 +201,7 @@ class ExplainScreen(ModalScreen[None]):
         self._shown_gil = self._gil()
         with VerticalScroll(id="explain-box") as box:
             box.border_title = "How it works"
-            box.border_subtitle = "escape / ? to close"
+            box.border_subtitle = "↑↓ / pgup pgdn scroll · escape / ? to close"
             yield Static(Content.from_markup("[b $accent]In the shop      In Python[/]\n" + "\n".join(
                 f"[b]{shop:<16}[/]{python}" for shop, python in MAPPING)), id="explain-mapping")
             yield Static(Content.from_markup(explain_text(self._gil())), id="explain-text")

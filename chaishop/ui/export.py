@@ -43,14 +43,14 @@ def free_stem(folder: Path, stem: str, suffixes) -> str:
 
 
 def export_scoreboard(results: list[ev.RunResult], machine: Machine, start_method: str,
-                      wait_s: float, folder: str | Path) -> list[Path]:
+                      order_s: float, folder: str | Path) -> list[Path]:
     """Write the runs as CSV, Markdown and JSON into ``folder`` (created); return the paths."""
     if not results:
         raise ValueError("no finished runs to export yet")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     report = bench.BenchReport(machine, start_method, repeat=1,
-                               baristas=max(r.baristas for r in results), wait_s=wait_s,
+                               baristas=max(r.baristas for r in results), order_s=order_s,
                                rows=rows(results, machine.cores))
     stem = free_stem(folder, f"chaishop-scoreboard-{time.strftime('%Y%m%d-%H%M%S')}", FORMATS)
     paths = []
@@ -61,11 +61,11 @@ def export_scoreboard(results: list[ev.RunResult], machine: Machine, start_metho
     return paths
 
 
-def export_trace(events: list[ev.Event], t0: float, result: ev.RunResult, wait_s: float,
+def export_trace(events: list[ev.Event], t0: float, result: ev.RunResult, order_s: float,
                  folder: str | Path) -> Path:
     """The shown run's per-barista timeline as Chrome trace JSON (Perfetto, speedscope)."""
     r = result
-    spec = ev.RunSpec(r.mode, r.recipe, r.baristas, r.orders, r.size, wait_s, run=r.run)
+    spec = ev.RunSpec(r.mode, r.recipe, r.baristas, r.orders, r.size, order_s, run=r.run)
     return trace.write_trace([trace.TracedRun(spec, t0, list(events), r)], folder, "run")
 
 

@@ -37,8 +37,6 @@ DRAIN_EVERY_S = 0.1
 # A warm Dask cluster answers in milliseconds; one that took longer was started or
 # grown for this run, which deserves a word.
 CLUSTER_NEWS_S = 0.5
-# Events kept for the shown run's timeline; past it the timeline shows the first ones.
-MAX_RUN_EVENTS = 50_000
 
 
 class FeedMixin:
@@ -49,9 +47,9 @@ class FeedMixin:
             ev.Event: self._on_event,
             ev.RunStarted: self._run_started,
             ev.RunFinished: lambda m: self._run_finished(m.result),
-            GilReading: lambda m: self.gil.show(m, self.running),
+            GilReading: lambda m: self.gil.show(m, self.run_state.running),
             CrewSummary: self._on_summary,
-            LoopLag: lambda m: self.truth.lag(m),
+            LoopLag: lambda m: self.live_timeline.lag(m),
             KitchenReady: self._kitchen_ready,
             Note: lambda m: self.notify(
                 m.text, severity=m.level if m.level in ("warning", "error") else "information"),
@@ -76,18 +74,15 @@ class FeedMixin:
             self.panes[b - 1].flush(batch)
 
     def _on_event(self, m: ev.Event) -> None:
-        if m.run != self.shown_run or not 1 <= m.barista <= self.pane_count:
+        if not self.run_state.is_shown(m.run) or not 1 <= m.barista <= self.pane_count:
             return
-        if len(self.run_events) < MAX_RUN_EVENTS:
-            self.run_events.append(m)
+        self.run_state.observe(m)
         self.lesson.observe(m)
         line = self.panes[m.barista - 1].apply(m)
-        self.truth.event(m)
+        self.live_timeline.event(m)
         batch = self._lines.setdefault(m.barista, [])
         if line:
             batch.append(line)
-        if m.kind == ev.DONE:
-            self.stopwatch.served_one()
 
     def _kitchen_ready(self, m: KitchenReady) -> None:
         self.ready = m
@@ -95,12 +90,13 @@ class FeedMixin:
             self.machine = m.machine
         self._machine_known()
         self._update_header()
-        if self.lost_reason and not self.running:
-            self.stopwatch.waiting(f"run failed: {self.lost_reason} · a fresh kitchen is "
+        run = self.run_state
+        if run.lost_reason and not run.running:
+            self.stopwatch.waiting(f"run failed: {run.lost_reason} · a fresh kitchen is "
                                    "ready: press space to run again")
         else:
             self.stopwatch.waiting("ready: press t, p, a or s to start a run")
-        if self.config.autostart and self.run_id == 0:
+        if self.config.autostart and run.asked == 0:
             self.start_when_visible()
 
     def _cluster_ready(self, m: ev.ClusterReady) -> None:
@@ -112,41 +108,38 @@ class FeedMixin:
                         timeout=8)
 
     def _kitchen_gone(self, m: KitchenGone) -> None:
-        self.kitchen_gone, self.running = True, False
+        self.run_state.gone()
         self.notify(f"the kitchen stopped unexpectedly (exit code {m.exitcode})",
                     severity="error", timeout=30)
         self._update_header()
 
     def _run_started(self, m: ev.RunStarted) -> None:
         self._lines.clear()  # the panes start afresh
-        if m.spec.run != self.run_id:
+        if not self.run_state.started(m.spec.run, m.t0):
             return  # superseded by a newer key press before it began
-        self.shown_run = m.spec.run
         self.show_panes(panes_for(m.spec.mode, m.spec.baristas), state="starting")
         for p in self.panes[:self.pane_count]:
-            p.t0 = m.t0
-        self.run_events, self.run_t0 = [], m.t0
+            p.t0, p.counts = m.t0, self.run_state.served
         self.crew_samples = []
-        self.running = True
-        self.stopwatch.start(m.spec, m.t0, self.clock())
+        self.stopwatch.start(m.spec, m.t0, self.clock(), self.run_state.served)
         self.lesson.gil_enabled = getattr(self.machine, "gil_enabled", True)
         self.lesson.start(m.spec)
-        self.truth.run_started(m)
+        self.live_timeline.run_started(m)
         if m.spec.baseline:
             self.grid.border_title = ("Baristas · baseline: one barista serves every order, "
                                       "timed for the speed-ups")
 
     def _run_finished(self, r: ev.RunResult) -> None:
-        if r.run != self.shown_run:
+        if not self.run_state.finished(r.run):
             return
-        self.running = False
         earlier = list(self.results)
         self.results.append(r)
         self.stopwatch.finish(r, lesson_notes.stopwatch_line(r, earlier))
         self.lesson.finish(r, earlier)
         self.scoreboard.add(r)
         self.speedup.show(r, speedups(self.results)[-1])
-        after_baseline = self.truth.run_finished(r)  # the final timeline, and what comes next
+        self.live_timeline.run_finished(r)  # the final timeline
+        after_baseline = self.baseline.after(r)  # the run a baseline was timed for
         self._rush_finished(r)  # a rush hour's timeline draws the whole crew instead
         if after_baseline is not None:
             self.start_run(after_baseline)

@@ -34,23 +34,24 @@ class RushMixin:
         return big
 
     def _on_summary(self, m: CrewSummary) -> None:
-        if m.run != self.shown_run:
+        if not self.run_state.is_shown(m.run):
             return
         self.crew_grid.show(m)
-        self.stopwatch.served = m.orders_done
+        self.run_state.served.summarised(m.orders_done)  # the kitchen's count
         self.crew_samples.append((m.t, m.counts))
 
     def _rush_finished(self, r: ev.RunResult) -> bool:
         """After a rush hour the timeline draws the whole crew; True if it did."""
         if not self.crew_samples:
             return False
-        self.timeline.show_crew(self.crew_samples, self.run_t0, self.run_t0 + r.wall_s,
+        t0 = self.run_state.t0
+        self.timeline.show_crew(self.crew_samples, t0, t0 + r.wall_s,
                                 r.baristas, title=f"{r.mode} · {r.recipe}")
         return True
 
     def action_rush(self) -> None:
         self.latency.mark(self, "rush")
-        if self.running:
+        if self.run_state.running:
             self.kitchen.cancel()
         self.mode = self.mode if self.mode in RUSH_MODES else RUSH_MODES[0]
         self.recipe, self.crew = RUSH_RECIPE, RUSH_CREW

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
+from chaishop.core.measure.served import Served
 from chaishop.core.protocol import events as ev
 from chaishop.core.menu import MODE
 from chaishop.core.measure.noise import NOISY_CORES
@@ -86,7 +87,7 @@ class StopwatchPanel(Vertical):
         self.border_title = "Stopwatch"
         self.t0: float | None = None
         self.spec: ev.RunSpec | None = None
-        self.served = 0
+        self.counts = Served()  # the shown run's (the app's RunState)
         self._shown_caption = ""
         self.has_result = False
         self.narrow = False
@@ -108,17 +109,14 @@ class StopwatchPanel(Vertical):
         self.noise.set_class(False, "-noisy")
         self.digits.update(DIGITS_FORMAT.format(0))
 
-    def start(self, spec: ev.RunSpec, t0: float, now: float) -> None:
-        self.spec, self.t0, self.served = spec, t0, 0
+    def start(self, spec: ev.RunSpec, t0: float, now: float, counts: Served) -> None:
+        self.spec, self.t0, self.counts = spec, t0, counts
         self.border_title = f"Stopwatch · {BASELINE} run" if spec.baseline else "Stopwatch"
         what = (f"{BASELINE}: sequential, timed for the speed-ups" if spec.baseline else
                 f"{spec.mode} · {spec.recipe} · crew {spec.baristas}")
         self.clear(what)
         self.add_class("-running")
         self.tick(now)
-
-    def served_one(self) -> None:
-        self.served += 1
 
     def tick(self, now: float) -> None:
         if self.t0 is None or self.spec is None:
@@ -127,7 +125,7 @@ class StopwatchPanel(Vertical):
         if value != self.digits.value:
             self.digits.update(value)
         s = self.spec
-        self._set_caption(f"brewing… {self.served}/{s.orders} orders served")
+        self._set_caption(f"brewing… {self.counts.total}/{s.orders} orders served")
 
     def finish(self, r: ev.RunResult, extra: str = "") -> None:
         """``extra``: one more short line (the till's lock cost, the haul's moving data)."""

@@ -28,7 +28,6 @@ ROOM_EVERY_S = 1.0
 class SupervisionMixin:
     """ShopApp's half that shows the kitchen's health."""
 
-    lost_reason: str | None = None  # why the last run failed with its kitchen
     exit_message: str | None = None  # one line for stderr once the app has closed
     room: Room | None = None  # set for a visitor of chaishop serve
     others_brewing = 0
@@ -78,9 +77,7 @@ class SupervisionMixin:
         self._update_header()
 
     def _run_lost(self, m: RunLost) -> None:
-        if m.run != self.run_id:
+        if not self.run_state.lost(m.run, m.reason):
             return  # an older run: the panes already show a newer one
-        self.running = False
-        self.lost_reason = m.reason
         self.stopwatch.waiting(f"run failed: {m.reason}")
         self._update_header()

@@ -1,7 +1,7 @@
 """The timeline: one strip per barista, the share of a core it really got, live.
 
-    ShopApp: the shown run's Events (bounded) + the front of house's LaneSampler
-        --show(events, t0, t1, samples, method)--> core.measure.timeline.build --> Timeline
+    ui.live_timeline: the shown run's RunningTimeline (live) or its Events (once, at the end)
+        + the front of house's LaneSampler --show_timeline(Timeline)-->
         render() --core.measure.timeline.cells(n)--> per cell a block as high as the share of
         a core the barista got, on a background that says what it did with the rest:
         waiting for the GIL, for a core (the machine is busy), for I/O, or idle
@@ -15,15 +15,13 @@ Hidden until the first run starts, and on short terminals (Screen.-short).
 
 from __future__ import annotations
 
-from typing import Iterable
 
 from rich.text import Text
 from textual.widget import Widget
 
-from chaishop.core.protocol import events as ev
 from chaishop.core.measure import summary as sm
 from chaishop.core.measure import timeline as tl
-from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, STATE_NAMES, WAITING
+from chaishop.core.protocol.gauges import CELL_BREWING, CELL_DONE, CELL_FAILED, CELL_WAITING, STATE_NAMES
 
 # Lanes drawn at most: a projector's side column has room for this many;
 # a bigger crew gets a "+N more" line instead of squeezing the scoreboard out.
@@ -46,10 +44,10 @@ class TimelineView(Widget):
         self.border_title = "Timeline"
         self.add_class("-empty")
 
-    def show(self, events: Iterable[ev.Event], t0: float, t1: float, partial: bool = False,
-             title: str = "", samples: dict | None = None, method: str = "",
-             live: bool = False) -> None:
-        self.timeline = tl.build(events, t0, t1, samples=samples)
+    def show_timeline(self, timeline: tl.Timeline, partial: bool = False, title: str = "",
+                      method: str = "", live: bool = False) -> None:
+        """Draw ``timeline`` (a built one, or a running one's ``at``)."""
+        self.timeline = timeline
         self.crew = None
         self.partial, self.live = partial, live
         self.method = method or METHOD_EVENTS
@@ -79,8 +77,8 @@ class TimelineView(Widget):
         width = self.content_size.width or 40
         label_w = 8
         v = self.app.theme_variables
-        colours = {WAITING: v["warning"], BREWING_NOW: v["accent"], DONE: v["success"],
-                   FAILED: v["error"]}
+        colours = {CELL_WAITING: v["warning"], CELL_BREWING: v["accent"], CELL_DONE: v["success"],
+                   CELL_FAILED: v["error"]}
         lanes = sm.aggregate(samples, t0, t1, crew, max(1, width - label_w))
         lines = [Text.assemble((f"{STATE_NAMES[s]:<{label_w}}", "bold"), (bars, colours[s]))
                  for s, bars in lanes.items()]

@@ -26,8 +26,9 @@ POLL_S = 0.05  # how often the player looks for the kitchen's verdict (the app d
 async def _until(predicate, app) -> bool:
     """Wait for ``predicate()``; False if the kitchen died meanwhile (or lost the run)."""
     while not predicate():
-        if app.kitchen_gone or app.lost_reason:
-            app.caption.show("Tour stopped", f"{app.lost_reason or 'the kitchen stopped'}: "
+        run = app.run_state
+        if run.kitchen_gone or run.lost_reason:
+            app.caption.show("Tour stopped", f"{run.lost_reason or 'the kitchen stopped'}: "
                              "press space to run again, q to quit")
             return False
         await asyncio.sleep(POLL_S)

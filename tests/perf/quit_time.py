@@ -29,7 +29,7 @@ from test_signals import PtyApp, _busy
 
 def once(mode: str) -> tuple[float, int, int]:
     tmp = tempfile.mkdtemp(prefix="cq-", dir="/tmp")
-    app = PtyApp("--mode", mode, "--recipe", "brew", "--baristas", "2", "--orders", "8",
+    app = PtyApp("--start", "--mode", mode, "--recipe", "brew", "--baristas", "2", "--orders", "8",
                  "--size", "200000000", "--no-baseline", tmpdir=tmp)
     try:
         deadline = time.monotonic() + 30

@@ -120,12 +120,12 @@ def main() -> int:
     if opts.rush:
         GOAL_MS = RUSH_GOAL_MS
         what = f"{opts.baristas} {opts.mode} baristas wait on 30-second orders"
-        cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --mode {opts.mode} --recipe orders "
+        cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --start --mode {opts.mode} --recipe orders "
                f"--baristas {opts.baristas} --orders {opts.baristas} --order-seconds 30 "
                f"--screenshot-dir {tmp}")
     else:
         what = "4 threads brew"
-        cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --mode threads --recipe brew --baristas 4 "
+        cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --start --mode threads --recipe brew --baristas 4 "
                f"--order-seconds 4 --screenshot-dir {tmp}")
     subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
     tmux("new-session", "-d", "-s", "perf", "-x", "160", "-y", "45", "sleep 3600")

@@ -122,7 +122,7 @@ def script(spec: ev.RunSpec, size: int = SIZE) -> list[object]:
                             core_wait_s=0.0))
         for q in (0.25, 0.5, 0.75):
             out.append(ev.Event(ev.PROGRESS, b, w, t=start + q * f.order_s, order=order, progress=q,
-                                phase=ev.BREWING, run=spec.run,
+                                phase=ev.PHASE_BREW, run=spec.run,
                                 cpu_s=round(c0 + share * q * f.order_s, 4), core_wait_s=0.0))
         cpu[b] += f.order_s * share
         out.append(ev.Event(ev.DONE, b, w, t=end, order=order, progress=1.0,
@@ -195,7 +195,7 @@ def lesson_figures(spec: ev.RunSpec, events: list[ev.Event], result: ev.RunResul
             elif e.kind == ev.PROGRESS and e.progress == 0.25:
                 move = (e.t - taken[e.barista]) * 4 * HAUL_MOVING[spec.share]
                 moved[e.barista] = moved.get(e.barista, 0.0) + move
-                e = dataclasses.replace(e, t=taken[e.barista] + move, phase=ev.MOVING,
+                e = dataclasses.replace(e, t=taken[e.barista] + move, phase=ev.PHASE_MOVE,
                                         progress=0.0, transfer_s=moved[e.barista])
         out.append(e)
     wall = result.wall_s * stretch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from chaishop.core.protocol.gauges import DONE, FAILED, STARTING, WAITING, CrewSummary
+from chaishop.core.protocol.gauges import CELL_DONE, CELL_FAILED, CELL_STARTING, CELL_WAITING, CrewSummary
 from chaishop.ui.crew_grid import CrewGrid, cell_states, layout
 
 
@@ -18,9 +18,9 @@ def test_layout_fat_cells_for_small_crews_shared_cells_past_the_room():
 
 
 def test_a_shared_cell_shows_what_most_do_and_any_failure():
-    states = bytes([DONE, DONE, WAITING, WAITING, WAITING, DONE, FAILED, DONE])
+    states = bytes([CELL_DONE, CELL_DONE, CELL_WAITING, CELL_WAITING, CELL_WAITING, CELL_DONE, CELL_FAILED, CELL_DONE])
     assert cell_states(states, 1) == list(states)
-    assert cell_states(states, 3) == [DONE, WAITING, FAILED]
+    assert cell_states(states, 3) == [CELL_DONE, CELL_WAITING, CELL_FAILED]
 
 
 class GridApp(App):
@@ -33,8 +33,8 @@ class GridApp(App):
 
 
 def summary(states: bytes, **kw) -> CrewSummary:
-    return CrewSummary(1, 0.0, states, orders_done=states.count(DONE),
-                       clocked_in=len(states) - states.count(STARTING), **kw)
+    return CrewSummary(1, 0.0, states, orders_done=states.count(CELL_DONE),
+                       clocked_in=len(states) - states.count(CELL_STARTING), **kw)
 
 
 async def test_grid_counts_cells_and_failure_reasons_on_screen():
@@ -44,7 +44,7 @@ async def test_grid_counts_cells_and_failure_reasons_on_screen():
         await pilot.pause()
         text = app.grid.render().plain
         assert "starting 5,000" in text and "done 0" in text
-        states = bytes([WAITING] * 3000 + [DONE] * 1990 + [FAILED] * 10)
+        states = bytes([CELL_WAITING] * 3000 + [CELL_DONE] * 1990 + [CELL_FAILED] * 10)
         app.grid.show(summary(states, failures=(("the OS refused a thread: can't start new thread", 10),),
                               rss_mib=120.0, os_threads=3012))
         await pilot.pause()

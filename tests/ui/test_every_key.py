@@ -57,9 +57,9 @@ async def test_no_key_ends_the_shop_in_any_recipe_or_mode(kitchen, tmp_path, rec
             for key in keys:
                 await press_and_survive(pilot, key)
             await press_and_survive(pilot, "escape")  # whatever runs stops
-            await until(pilot, lambda: not app.running, timeout=60)
+            await until(pilot, lambda: not app.run_state.running, timeout=60)
         for key in sorted(ONCE):
             await press_and_survive(pilot, key)
         await press_and_survive(pilot, "escape")
-        await until(pilot, lambda: not app.running, timeout=60)
+        await until(pilot, lambda: not app.run_state.running, timeout=60)
         assert app.is_running and app._exception is None

@@ -30,7 +30,7 @@ async def test_gauge_and_timeline_after_a_scripted_run():
         assert app.gil.reading is None
         assert not app.timeline.display or app.timeline.has_class("-empty")
         await scripted_runs(pilot, "t", "threads")
-        await until(pilot, lambda: app.gil.reading is not None and not app.running)
+        await until(pilot, lambda: app.gil.reading is not None and not app.run_state.running)
         assert app.gil.last_run is not None and app.gil.last_run.contention > 0.5
         text = app.gil.render().plain
         assert "contention" in text and "ms" in text and "GIL" in text

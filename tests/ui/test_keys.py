@@ -87,12 +87,12 @@ async def test_escape_cancels_a_run(kitchen):
                              orders=40), kitchen)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
-        await until(pilot, lambda: app.running)
+        await until(pilot, lambda: app.run_state.running)
         await pilot.press("escape")
         await until(pilot, lambda: app.results)
         r = app.results[-1]
         assert r.cancelled and not r.complete
-        assert not app.running
+        assert not app.run_state.running
 
 
 async def test_explain_opens_and_closes(kitchen):
@@ -122,7 +122,7 @@ async def test_knock_out_shows_the_kitchens_note(kitchen):
                              orders=40), kitchen)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
-        await until(pilot, lambda: app.running)
+        await until(pilot, lambda: app.run_state.running)
         await pilot.press("k")
         await until(pilot, lambda: any("knocked out" in n.message for n in app._notifications))
         await until(pilot, lambda: any(p.state == "failed" for p in app.panes))

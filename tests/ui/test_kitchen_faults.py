@@ -59,10 +59,10 @@ async def test_a_killed_kitchen_fails_its_run_and_the_next_key_works(supervisor)
         first = await a_complete_run(pilot, "t", "threads")
         app.config.order_s = 8.0  # long waiting orders: the kill lands mid-run
         await pilot.press("a")
-        await until(pilot, lambda: app.running and app.panes[0].state == "working")
+        await until(pilot, lambda: app.run_state.running and app.panes[0].state == "working")
         os.kill(supervisor.kitchen.pid, signal.SIGKILL)
         reason = "kitchen crashed: killed by SIGKILL"
-        await until(pilot, lambda: not app.running and app.lost_reason == reason)
+        await until(pilot, lambda: not app.run_state.running and app.run_state.lost_reason == reason)
         panes = app.panes[:app.pane_count]
         assert all(p.state == "failed" and reason in p.detail for p in panes)
         assert f"run failed: {reason}" in str(app.stopwatch.caption.render())
@@ -80,7 +80,7 @@ async def test_a_hung_kitchen_is_named_in_the_header_and_esc_replaces_it(supervi
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.ready is not None, timeout=30)
         await pilot.press("t")
-        await until(pilot, lambda: app.running and app.panes[0].state == "working")
+        await until(pilot, lambda: app.run_state.running and app.panes[0].state == "working")
         pid = supervisor.kitchen.pid
         os.kill(pid, signal.SIGSTOP)
         t0 = time.monotonic()
@@ -88,8 +88,8 @@ async def test_a_hung_kitchen_is_named_in_the_header_and_esc_replaces_it(supervi
         assert time.monotonic() - t0 < SILENT_AFTER_S + 1.5  # the UI notices at 10 Hz
         await pilot.pause(1.5)  # a few seconds of silence in all
         await pilot.press("escape")
-        await until(pilot, lambda: not app.running and app.lost_reason is not None)
-        assert "not responding" in app.lost_reason
+        await until(pilot, lambda: not app.run_state.running and app.run_state.lost_reason is not None)
+        assert "not responding" in app.run_state.lost_reason
         assert supervisor.kitchen.pid != pid
         await until(pilot, lambda: "not responding" not in header(app), timeout=10)
         app.config.order_s = 0.05

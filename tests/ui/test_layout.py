@@ -48,7 +48,7 @@ async def test_failed_barista_is_marked_while_others_finish():
         app.kitchen.outbox.extend([
             ev.RunStarted(ev.RunSpec("threads", "brew", 2, 4, 1, 0.1, run=2), 2000.0),
         ])
-        app.run_id = 2
+        app.run_state.asked = 2
         app.kitchen.outbox.extend([
             ev.Event(ev.STARTED, 1, "Barista-1 · thread 7", t=2000.1, run=2),
             ev.Event(ev.STARTED, 2, "Barista-2 · thread 8", t=2000.1, run=2),

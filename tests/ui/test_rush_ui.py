@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chaishop.core.protocol.gauges import DONE
+from chaishop.core.protocol.gauges import CELL_DONE
 from chaishop.core.menu import RUSH_CREW
 from testkit import make_app, until
 
@@ -20,7 +20,7 @@ async def test_r_starts_a_rush_hour_on_the_grid(kitchen):
         await until(pilot, lambda: app.results, timeout=60)
         r = app.results[-1]
         assert r.complete and r.orders_done == RUSH_CREW and r.baristas == RUSH_CREW
-        assert app.crew_grid.summary is not None and app.crew_grid.counts()[DONE] == RUSH_CREW
+        assert app.crew_grid.summary is not None and app.crew_grid.counts()[CELL_DONE] == RUSH_CREW
         assert f"done {RUSH_CREW:,}" in app.crew_grid.render().plain
         assert app.crew_samples and app.timeline.crew is not None  # the whole-crew timeline
         stats = str(app.stopwatch.stats.render())
@@ -59,4 +59,4 @@ async def test_a_hundred_thread_baristas_on_the_grid(kitchen):
         await until(pilot, lambda: app.results, timeout=60)
         r = app.results[-1]
         assert r.complete and r.orders == 100 and r.os_threads_peak > 2  # overlap varies: noisy host
-        assert app.crew_grid.counts()[DONE] == 100 and app.pane_count == 0
+        assert app.crew_grid.counts()[CELL_DONE] == 100 and app.pane_count == 0

@@ -60,13 +60,13 @@ async def test_timeline_is_live_names_the_mode_and_the_method(small_kitchen):
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.ready is not None, timeout=60)
         await pilot.press("t")
-        await until(pilot, lambda: app.running, timeout=60)
+        await until(pilot, lambda: app.run_state.running, timeout=60)
         await until(pilot, lambda: app.timeline.timeline is not None and app.timeline.live
                     and any(app.timeline.timeline.lanes), timeout=60)
         assert "threads" in str(app.timeline.border_title)
         assert app.timeline.border_subtitle == "live"
         await pilot.press("escape")
-        await until(pilot, lambda: not app.running, timeout=60)
+        await until(pilot, lambda: not app.run_state.running, timeout=60)
         assert not app.timeline.live
         assert app.timeline.method == (METHOD_SAMPLER if HAVE_SCHEDSTAT else METHOD_EVENTS)
 
@@ -79,8 +79,8 @@ async def test_a_new_run_clears_the_last_verdict_and_grind_runs(small_kitchen):
         await until(pilot, lambda: len(app.results) == 1, timeout=60)
         assert "complete" in str(app.stopwatch.stats.render())
         await pilot.press("g")
-        await until(pilot, lambda: app.running or len(app.results) == 2, timeout=60)
-        if app.running:  # the figures of the last run are gone while this one brews
+        await until(pilot, lambda: app.run_state.running or len(app.results) == 2, timeout=60)
+        if app.run_state.running:  # the figures of the last run are gone while this one brews
             assert "complete" not in str(app.stopwatch.stats.render())
         await until(pilot, lambda: len(app.results) == 2, timeout=120)
         r = app.results[-1]

@@ -29,7 +29,7 @@ from chaishop.core.measure import speedup as su
 from chaishop.core.protocol import events as ev
 
 
-def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, wait_s: float,
+def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, order_s: float,
           repeat: int = 3, warmup: bool = True,
           progress: Callable[[str], None] = lambda _: None,
           sink: Callable[[object], None] | None = None, scheduler: str | None = None,
@@ -42,7 +42,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
 
     def one(mode: str, n_orders: int, measured: bool = True, fresh: bool = False) -> ev.RunResult:
         # dask: an existing cluster (scheduler), or our own, started once and kept warm
-        spec = ev.RunSpec(mode, recipe, baristas, n_orders, size, wait_s,
+        spec = ev.RunSpec(mode, recipe, baristas, n_orders, size, order_s,
                           scheduler=scheduler if MODE[mode].cluster else None, **variant)
 
         def tee(m: object) -> None:
@@ -61,7 +61,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
         rows = _rounds(modes, orders, baristas, repeat, warmup, one, progress)
     finally:
         crews.close_warm()  # our own cluster ends here; one we only connected to never does
-    return BenchReport(describe(), mp.start_method(), repeat, baristas, wait_s, rows,
+    return BenchReport(describe(), mp.start_method(), repeat, baristas, order_s, rows,
                        _cluster_summary(clusters))
 
 

@@ -73,7 +73,7 @@ class BenchReport:
     start_method: str
     repeat: int
     baristas: int
-    wait_s: float
+    order_s: float
     rows: list[BenchRow] = field(default_factory=list)
     cluster: dict | None = None  # the dask mode's cluster: its start-up, apart from every run
 

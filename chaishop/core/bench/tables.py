@@ -86,7 +86,7 @@ def title(report: BenchReport) -> str:
     m = report.machine
     kind = _lesson(r.recipe)
     work = (kind.work(report.rows) if kind else "") or \
-        work_label(r.recipe, r.orders, r.size, report.wait_s)
+        work_label(r.recipe, r.orders, r.size, report.order_s)
     return (f"{LABELS.get(r.recipe, r.recipe)} · {report.baristas} baristas · "
             f"{work} · median of {report.repeat}\n"
             f"{m.cores} cores · Python {m.python} ({m.gil_label}) · {m.platform} · "

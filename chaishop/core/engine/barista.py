@@ -6,7 +6,7 @@
 
 ``work_shift`` is the synchronous loop used by sequential, thread and process
 baristas (and subinterpreters); ``work_shift_async`` is the same loop for asyncio
-tasks, whose waits are ``await asyncio.sleep``.  Both emit exactly one terminal
+tasks, whose waits are ``await asyncio.sleep``.  The two shifts emit exactly one terminal
 event (FINISHED or FAILED) per barista, whatever happens.  ``serve_order`` does
 one order, for Dask tasks (Dask's scheduler is their order queue): its caller
 reports how the order ended.

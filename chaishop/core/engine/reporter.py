@@ -70,7 +70,7 @@ class Reporter:
 
     def waited(self, order: int, done: float, share: float, end: float, amount: float) -> None:
         left = max(0.0, end - time.perf_counter())
-        self.progress(order, done + share * (1 - left / amount), ev.WAITING)
+        self.progress(order, done + share * (1 - left / amount), ev.PHASE_WAIT)
 
 
 class TaskClock:

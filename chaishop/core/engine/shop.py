@@ -44,12 +44,12 @@ class Run:
                  summarise: bool = False):
         if spec.size <= 0 and not RECIPE[spec.recipe].sized:  # sized in the recipe's own unit
             spec = dataclasses.replace(spec, size=lessons.order_size(
-                spec.recipe, spec.mode, spec.size, spec.wait_s, spec.ring))
+                spec.recipe, spec.mode, spec.size, spec.order_s, spec.ring))
         self.spec = spec
         self.sink = sink
         self.companions = companions  # the shop's other processes (the front of house)
         self.summarise = summarise
-        self.orders = make_orders(spec.recipe, spec.orders, spec.size, spec.wait_s)
+        self.orders = make_orders(spec.recipe, spec.orders, spec.size, spec.order_s)
         options = {"scheduler": spec.scheduler} if spec.scheduler else {}
         self.crew = make_crew(spec.mode, spec.baristas, spec.timeout_s, **options)
         self._lock = threading.Lock()
@@ -73,7 +73,7 @@ class Run:
         run_id = self.spec.run
         noise = NoiseMeter(self.companions).start()
         lesson = None
-        summary = Summariser(self.spec) if self.summarise else None
+        summary = Summariser(self.spec, served=watch.served) if self.summarise else None
         # Sampled from this loop, between events, not by a thread of its own: with
         # one, tests/test_soak.py counted extra kitchen threads after its runs
         # (cause not pinned down; without it the soak passes).

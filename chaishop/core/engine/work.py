@@ -31,7 +31,7 @@ def _brew_step(iterations: int, order: int, done: float, share: float, rep: Repo
         n = chunk if left > chunk else left
         work(n)
         left -= n
-        rep.progress(order, done + share * (1 - left / total), ev.BREWING)
+        rep.progress(order, done + share * (1 - left / total), ev.PHASE_BREW)
         control.check()
 
 
@@ -49,7 +49,7 @@ def _till_step(cups: int, order: int, done: float, share: float, rep: Reporter,
 
     def report(rung: int) -> None:
         rep.lesson.update(cups=before + rung, till=till.reading(mine.till))
-        rep.progress(order, done + share * rung / max(1, cups), ev.BREWING)
+        rep.progress(order, done + share * rung / max(1, cups), ev.PHASE_BREW)
 
     if aio:
         yield from till.ring_async(mine, cups, report, control.check)
@@ -64,11 +64,11 @@ def _haul_step(order: Order, done: float, share: float, rep: Reporter) -> None:
         if order.sent_t:
             moved = time.perf_counter() - order.sent_t
             rep.lesson["transfer_s"] = rep.lesson.get("transfer_s", 0.0) + moved
-            rep.progress(order.number, done, ev.MOVING, force=True)
+            rep.progress(order.number, done, ev.PHASE_MOVE, force=True)
         haul.read(held.data, order.size)
     finally:
         held.close()
-    rep.progress(order.number, done + share, ev.BREWING, force=True)
+    rep.progress(order.number, done + share, ev.PHASE_BREW, force=True)
 
 
 def order_steps(order: Order, rep: Reporter, control: Control,

@@ -3,7 +3,7 @@
     /proc/PID/task/TID/schedstat  ("on-cpu-ns run-delay-ns timeslices", Linux)
         --read_schedstat(pid, tid)--> Counters(cpu_s, core_wait_s)  cumulative
     LaneSampler.watch(barista, pid, tid); sample() every SAMPLE_EVERY_S
-        --> per barista [(t, cpu_s, core_wait_s)] for core.measure.timeline.shares()
+        --> per barista [(t, cpu_s, core_wait_s)] for core.measure.timeline.cells() (samples=)
 
 The counters are the kernel's own, kept per thread, so they can be read from
 any process that may read /proc (the front of house reads the kitchen's

@@ -25,6 +25,7 @@ import time
 from typing import Callable
 
 from chaishop.core.protocol import events as ev
+from chaishop.core.measure.served import Served
 from chaishop.core.measure.timeline import CPU_BREWING_SHARE  # a stretch with no phase: brewing if above
 
 
@@ -36,7 +37,6 @@ class _Tally:
         self.cpu: float | None = 0.0
         self.core_wait: float | None = 0.0
         self.gil_wait: float | None = 0.0
-        self.served = 0
         self.holding = False
         self.phase = ""
         self.last: ev.Event | None = None
@@ -52,25 +52,22 @@ class _Tally:
             self.core_wait = None if dwait is None or self.core_wait is None else self.core_wait + dwait
             phase = e.phase if e.kind == ev.PROGRESS and e.phase else self.phase
             if not phase and dcpu is not None and dt > 0:
-                phase = ev.BREWING if dcpu / dt >= CPU_BREWING_SHARE else ev.WAITING
+                phase = ev.PHASE_BREW if dcpu / dt >= CPU_BREWING_SHARE else ev.PHASE_WAIT
             if dcpu is None or dwait is None or self.gil_wait is None:
                 self.gil_wait = None
-            elif phase == ev.BREWING:
+            elif phase == ev.PHASE_BREW:
                 self.gil_wait += max(0.0, dt - dcpu - dwait)
         if e.kind == ev.PROGRESS and e.phase:
             self.phase = e.phase
         if e.kind == ev.TAKEN:
             self.holding, self.phase = True, ""
-        elif e.kind == ev.DONE:
-            self.holding = False
-            self.served += 1
-        elif e.kind in ev.TERMINAL_KINDS:
+        elif e.kind == ev.DONE or e.kind in ev.TERMINAL_KINDS:
             self.holding = False
         self.last = e
 
-    def stats(self, barista: int) -> ev.BaristaStats:
+    def stats(self, barista: int, served: Served) -> ev.BaristaStats:
         return ev.BaristaStats(barista, self.cpu, self.busy, self.core_wait, self.gil_wait,
-                               self.served)
+                               served.of(barista))
 
 
 def _delta(a: float | None, b: float | None) -> float | None:
@@ -80,9 +77,11 @@ def _delta(a: float | None, b: float | None) -> float | None:
 def barista_stats(events) -> tuple[ev.BaristaStats, ...]:
     """Per-barista figures from one run's events (pure: for tests and tools)."""
     tallies: dict[int, _Tally] = {}
+    served = Served()
     for e in sorted(events, key=lambda e: e.t):
         tallies.setdefault(e.barista, _Tally()).add(e)
-    return tuple(t.stats(b) for b, t in sorted(tallies.items()))
+        served.observe(e)
+    return tuple(t.stats(b, served) for b, t in sorted(tallies.items()))
 
 
 class Stopwatch:
@@ -98,7 +97,7 @@ class Stopwatch:
         self.ready: dict[int, float] = {}
         self.barista_cpu: dict[int, float] = {}
         self.tallies: dict[int, _Tally] = {}
-        self.orders_done = 0
+        self.served = Served()  # the run's one count of orders served
         self.failed = 0
 
     def start(self) -> float:
@@ -110,10 +109,9 @@ class Stopwatch:
         if e.cpu_s is not None:
             self.barista_cpu[e.barista] = e.cpu_s
         self.tallies.setdefault(e.barista, _Tally()).add(e)
+        self.served.observe(e)
         if e.kind == ev.STARTED:
             self.ready[e.barista] = e.t
-        elif e.kind == ev.DONE:
-            self.orders_done += 1
         elif e.kind == ev.FAILED:
             self.failed += 1
 
@@ -137,7 +135,7 @@ class Stopwatch:
         return ev.RunResult(
             mode=s.mode, recipe=s.recipe, baristas=baristas, orders=s.orders, size=s.size,
             wall_s=wall, cpu_s=cpu, startup_s=startup,
-            orders_done=self.orders_done, failed=self.failed, cancelled=cancelled,
+            orders_done=self.served.total, failed=self.failed, cancelled=cancelled,
             barista_cpu_s=dict(self.barista_cpu), run=s.run,
-            per_barista=tuple(t.stats(b) for b, t in sorted(self.tallies.items())),
+            per_barista=tuple(t.stats(b, self.served) for b, t in sorted(self.tallies.items())),
             create_s=create, baseline=s.baseline)

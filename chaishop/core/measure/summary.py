@@ -19,7 +19,9 @@ from typing import Callable
 
 from chaishop.core.menu import RECIPE
 from chaishop.core.protocol import events as ev
-from chaishop.core.protocol.gauges import BREWING_NOW, DONE, FAILED, IDLE, WAITING, CrewSummary
+from chaishop.core.measure.served import Served
+from chaishop.core.protocol.gauges import (CELL_BREWING, CELL_DONE, CELL_FAILED, CELL_IDLE,
+                                           CELL_WAITING, CrewSummary)
 
 # A summary ten times a second: the UI redraws at that rate anyway.
 SUMMARY_EVERY_S = 0.1
@@ -36,23 +38,26 @@ class Summariser:
     """
 
     def __init__(self, spec: ev.RunSpec, clock: Callable[[], float] = ev.now,
-                 every_s: float = SUMMARY_EVERY_S):
+                 every_s: float = SUMMARY_EVERY_S, served: Served | None = None):
         self.spec = spec
         self.clock = clock
         self.every_s = every_s
-        self.states = bytearray(spec.baristas)  # all STARTING
-        self.orders_done = 0
+        self.states = bytearray(spec.baristas)  # all CELL_STARTING
+        # The run's count of orders served: the stopwatch's (it sees every event first),
+        # or, for a summariser on its own (tests, tools), one it keeps itself.
+        self.served = served if served is not None else Served()
+        self._counts = served is None
         self.clocked_in = 0
         self.reasons: collections.Counter[str] = collections.Counter()
         self.events = 0
         self.last = clock()
         # What a barista does after taking an order, until its first progress report
         # says otherwise: the recipe's first step.
-        self._first = WAITING if RECIPE[spec.recipe].first_step_waits else BREWING_NOW
+        self._first = CELL_WAITING if RECIPE[spec.recipe].first_step_waits else CELL_BREWING
 
     def add(self, e: ev.Event) -> CrewSummary | None:
         i = e.barista - 1
-        if 0 <= i < len(self.states) and self.states[i] not in (DONE, FAILED):
+        if 0 <= i < len(self.states) and self.states[i] not in (CELL_DONE, CELL_FAILED):
             self._apply(i, e)
         self.events += 1
         return self.summary() if self.clock() - self.last >= self.every_s else None
@@ -60,25 +65,26 @@ class Summariser:
     def _apply(self, i: int, e: ev.Event) -> None:
         kind = e.kind
         if kind == ev.PROGRESS:
-            self.states[i] = BREWING_NOW if e.phase == ev.BREWING else WAITING
+            self.states[i] = CELL_BREWING if e.phase == ev.PHASE_BREW else CELL_WAITING
         elif kind == ev.TAKEN:
             self.states[i] = self._first
         elif kind == ev.DONE:
-            self.orders_done += 1
-            self.states[i] = IDLE
+            if self._counts:
+                self.served.observe(e)
+            self.states[i] = CELL_IDLE
         elif kind == ev.STARTED:
             self.clocked_in += 1
-            self.states[i] = IDLE
+            self.states[i] = CELL_IDLE
         elif kind == ev.FINISHED:
-            self.states[i] = DONE
+            self.states[i] = CELL_DONE
         elif kind == ev.FAILED:
-            self.states[i] = FAILED
+            self.states[i] = CELL_FAILED
             self.reasons[e.detail or "failed"] += 1
 
     def summary(self, final: bool = False, rss_mib: float | None = None,
                 os_threads: int | None = None) -> CrewSummary:
         self.last = self.clock()
-        s = CrewSummary(self.spec.run, self.last, bytes(self.states), self.orders_done,
+        s = CrewSummary(self.spec.run, self.last, bytes(self.states), self.served.total,
                         self.clocked_in, tuple(self.reasons.most_common(MAX_REASONS)),
                         self.events, rss_mib, os_threads, final)
         self.events = 0
@@ -88,7 +94,7 @@ class Summariser:
 # Eighths of a character cell, for the rush-hour timeline's bars.
 BARS = " ▁▂▃▄▅▆▇█"
 # The states the rush-hour timeline draws, one lane each.
-TIMELINE_STATES = (WAITING, BREWING_NOW, DONE, FAILED)
+TIMELINE_STATES = (CELL_WAITING, CELL_BREWING, CELL_DONE, CELL_FAILED)
 
 
 def aggregate(samples: list[tuple[float, tuple[int, ...]]], t0: float, t1: float, crew: int,

@@ -8,29 +8,25 @@
         --render_shares(n)--> "▄▄▄█  ░" strips (block height = share of a core)
         --render(n)--> the older state-only strips (█ brewing, ░ waiting, space idle)
 
-The share of a core in a cell is the barista's CPU seconds over the cell's wall
-seconds, from its cumulative CPU clock interpolated linearly between readings:
-two GIL-bound threads get about 0.5 each, processes and subinterpreters about
-1, asyncio tasks brew one at a time, waiting is near 0.  While it holds a
-brewing order, time neither on a core nor waiting for one (schedstat, Linux)
-is time waiting for the GIL.
-        --render(cells)--> per barista a string of `cells` glyphs
-        (█ brewing, ▒ moving data, ░ waiting, space idle) for the UI to draw
+The share of a core in a cell is the barista's CPU seconds over the cell's wall seconds, from
+its cumulative CPU clock interpolated linearly between readings: two GIL-bound threads get
+about 0.5 each, processes and subinterpreters about 1, asyncio tasks brew one at a time,
+waiting is near 0. While it holds a brewing order, time neither on a core nor waiting for one
+(schedstat, Linux) is time waiting for the GIL.
 
-A barista's lane runs from its STARTED event to its terminal event (FINISHED
-or FAILED); outside it, and between a DONE and the next TAKEN, it is idle.
-While it holds an order, each stretch between two of its events gets the
-phase of the PROGRESS event that ends it (a PROGRESS event reports the work
-since the previous one).  PROGRESS events come at most every
-``reporter.PROGRESS_EVERY_S``, so the last part of an order often ends with
-DONE and no phase: there the barista's own CPU clock decides (it used CPU for
-at least ``CPU_BREWING_SHARE`` of the stretch: brewing; else waiting), and
-without one (asyncio tasks) the last known phase goes on (brewing before any
-PROGRESS).  The timeline only ever shows what the events measured.
+A barista's lane runs from its STARTED event to its terminal event (FINISHED or FAILED);
+outside it, and between a DONE and the next TAKEN, it is idle. While it holds an order, each
+stretch between two of its events gets the phase of the PROGRESS event that ends it (a PROGRESS
+event reports the work since the previous one). PROGRESS events come at most every
+``reporter.PROGRESS_EVERY_S``, so the last part of an order often ends with DONE and no phase:
+there the barista's own CPU clock decides (it used CPU for at least ``CPU_BREWING_SHARE`` of
+the stretch: brewing; else waiting), and without one (asyncio tasks) the last known phase goes
+on (brewing before any PROGRESS). The timeline only ever shows what the events measured.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -43,7 +39,7 @@ IDLE = "idle"
 STATES = (BREWING, MOVING, WAITING, IDLE)
 
 GLYPHS = {BREWING: "█", MOVING: "▒", WAITING: "░", IDLE: " "}
-_PHASES = {ev.BREWING: BREWING, ev.WAITING: WAITING, ev.MOVING: MOVING}
+_PHASES = {ev.PHASE_BREW: BREWING, ev.PHASE_WAIT: WAITING, ev.PHASE_MOVE: MOVING}
 # A barista that used CPU for this share of a stretch was brewing.  Waiting
 # uses ~1 %; brewing uses ~100 %, or 1/N with N GIL-bound threads (1/16 for
 # the biggest crew on a projector is still above it).
@@ -117,30 +113,48 @@ def _by_cpu(since: ev.Event | None, e: ev.Event, fallback: str) -> str:
     return BREWING if (e.cpu_s - since.cpu_s) / (e.t - since.t) >= CPU_BREWING_SHARE else WAITING
 
 
-def _lane(events: list[ev.Event], t0: float, t1: float) -> list[Segment]:
-    segments: list[Segment] = []
-    at = t0  # the time covered so far
-    busy = False  # holding an order
-    phase = BREWING  # last known phase; brewing until a PROGRESS says otherwise
-    last: ev.Event | None = None
-    for e in events:
+class Lane:
+    """One barista's segments, built event by event: build() uses it over a whole run, and
+    core.measure.live_timeline keeps one per barista while the run is on."""
+
+    __slots__ = ("segments", "at", "busy", "phase", "last")
+
+    def __init__(self, t0: float) -> None:
+        self.segments: list[Segment] = []
+        self.at = t0  # the time covered so far
+        self.busy = False  # holding an order
+        self.phase = BREWING  # last known phase; brewing until a PROGRESS says otherwise
+        self.last: ev.Event | None = None
+
+    def add(self, e: ev.Event, t0: float, t1: float = float("inf")) -> None:
         t = min(max(e.t, t0), t1)
-        if not busy:
+        if not self.busy:
             state = IDLE
         elif e.kind == ev.PROGRESS:
-            phase = _PHASES.get(e.phase, phase)
-            state = phase
+            self.phase = _PHASES.get(e.phase, self.phase)
+            state = self.phase
         else:
-            state = _by_cpu(last, e, phase)
-        _append(segments, at, t, state)
+            state = _by_cpu(self.last, e, self.phase)
+        _append(self.segments, self.at, t, state)
         if e.kind == ev.TAKEN:
-            busy = True
+            self.busy = True
         elif e.kind == ev.DONE or e.kind in ev.TERMINAL_KINDS:
-            busy = False
-        at = max(at, t)
-        last = e
-    _append(segments, at, t1, IDLE)
-    return segments
+            self.busy = False
+        self.at = max(self.at, t)
+        self.last = e
+
+    def until(self, t1: float) -> list[Segment]:
+        """The segments, closed with idle up to ``t1`` (a new list; the lane goes on)."""
+        segments = list(self.segments)
+        _append(segments, self.at, t1, IDLE)
+        return segments
+
+
+def _lane(events: list[ev.Event], t0: float, t1: float) -> list[Segment]:
+    lane = Lane(t0)
+    for e in events:
+        lane.add(e, t0, t1)
+    return lane.until(t1)
 
 
 def series_from_events(evs: list[ev.Event]) -> dict[int, list[Point]]:
@@ -183,16 +197,10 @@ def _at(points: list[Point], t: float, i: int) -> float | None:
         return None
     if t <= points[0][0]:
         return points[0][i]
-    lo, hi = 0, len(points) - 1
-    if t >= points[hi][0]:
-        return points[hi][i]
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if points[mid][0] <= t:
-            lo = mid
-        else:
-            hi = mid
-    (ta, *a), (tb, *b) = points[lo], points[hi]
+    if t >= points[-1][0]:
+        return points[-1][i]
+    hi = bisect.bisect_right(points, t, key=lambda p: p[0])  # points[hi - 1][0] <= t < points[hi][0]
+    (ta, *a), (tb, *b) = points[hi - 1], points[hi]
     va, vb = a[i - 1], b[i - 1]
     if va is None or vb is None:
         return None
@@ -206,10 +214,7 @@ def _delta(points: list[Point], a: float, b: float, i: int) -> float | None:
 
 def cell(segments: list[Segment], points: list[Point], a: float, b: float) -> Cell:
     """One barista's [a, b]: its share of a core and what took most of the time."""
-    cover = dict.fromkeys(STATES, 0.0)
-    for s in segments:
-        if s.end > a and s.start < b:
-            cover[s.state] += min(s.end, b) - max(s.start, a)
+    cover = _cover(segments, a, b)
     width = b - a
     if points and (points[0][0] > a + width / 2 or points[-1][0] < b - width / 2):
         # Most of the cell lies before the first reading or after the last (the front
@@ -265,12 +270,17 @@ def mean_share(timeline: Timeline, barista: int) -> float | None:
     return cpu / held
 
 
-def _cell_state(segments: list[Segment], a: float, b: float) -> str:
+def _cover(segments: list[Segment], a: float, b: float) -> dict[str, float]:
+    """Seconds of [a, b] spent in each state."""
     cover = dict.fromkeys(STATES, 0.0)
     for s in segments:
-        if s.end <= a or s.start >= b:
-            continue
-        cover[s.state] += min(s.end, b) - max(s.start, a)
+        if s.end > a and s.start < b:
+            cover[s.state] += min(s.end, b) - max(s.start, a)
+    return cover
+
+
+def _cell_state(segments: list[Segment], a: float, b: float) -> str:
+    cover = _cover(segments, a, b)
     return max(_BUSIER_FIRST, key=lambda st: cover[st])  # max keeps the first of equals
 
 

@@ -32,10 +32,11 @@ FINISHED = "finished"  # no orders left (or the run was cancelled): clocked off
 
 TERMINAL_KINDS = (FAILED, FINISHED)
 
-# What a barista is doing during a PROGRESS event: drives the timeline.
-BREWING = "brew"
-WAITING = "wait"
-MOVING = "move"  # moving an order's data to the barista (serialise, transfer, deserialise)
+# What a barista is doing during a PROGRESS event (Event.phase): drives the timeline, whose
+# own states (core.measure.timeline: "brewing", "waiting", "moving", "idle") are spans of time.
+PHASE_BREW = "brew"
+PHASE_WAIT = "wait"
+PHASE_MOVE = "move"  # moving an order's data to the barista (serialise, transfer, deserialise)
 
 
 def now() -> float:
@@ -53,7 +54,7 @@ class Event:
     t: float = field(default_factory=now)
     order: int | None = None  # order number, for TAKEN / PROGRESS / DONE
     progress: float = 0.0  # 0..1 of the current order
-    phase: str = ""  # BREWING, WAITING or MOVING, for PROGRESS
+    phase: str = ""  # PHASE_BREW, PHASE_WAIT or PHASE_MOVE, for PROGRESS
     detail: str = ""  # human-readable reason, for FAILED
     cpu_s: float | None = None  # CPU seconds this barista used so far, where the OS tells
     run: int = 0  # the run this event belongs to
@@ -79,7 +80,7 @@ class RunSpec:
     baristas: int
     orders: int
     size: int  # brew iterations per order
-    wait_s: float  # I/O wait per order, in seconds
+    order_s: float  # the target seconds of one order (--order-seconds): an I/O order waits this long
     run: int = 0
     timeout_s: float | None = None  # an order taking longer fails its barista
     baseline: bool = False  # a sequential run the shop started by itself to measure speed-ups

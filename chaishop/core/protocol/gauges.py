@@ -43,9 +43,9 @@ class LoopLag:
     run: int = 0
 
 
-# A barista's state, one byte each in CrewSummary.states.  BREWING_NOW, not
-# BREWING: events.BREWING is a PROGRESS phase ("brew"), this is an index.
-STARTING, IDLE, WAITING, BREWING_NOW, DONE, FAILED = range(6)
+# A barista's state in a big crew's grid, one byte each in CrewSummary.states (CELL_: an
+# index, not an event kind such as events.DONE nor a timeline state such as "waiting").
+CELL_STARTING, CELL_IDLE, CELL_WAITING, CELL_BREWING, CELL_DONE, CELL_FAILED = range(6)
 STATE_NAMES = ("starting", "idle", "waiting", "brewing", "done", "failed")
 
 

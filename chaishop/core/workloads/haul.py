@@ -6,7 +6,7 @@
         pickle (engine) -> pipe -> unpickle (barista); arrived - sent_t = moving data
     processes --share: lessons.prepare fills one shared-memory block once (inside the wall);
         orders carry only its name; the barista maps it and reads a memoryview
-    barista: PROGRESS(phase MOVING) when the data is in hand, then sum() = brewing
+    barista: PROGRESS(phase PHASE_MOVE) when the data is in hand, then sum() = brewing
     after the run: lessons.Lesson.settle --HaulResult (moving seconds)--> RunResult.lesson
 
 Moving data is timed from the moment the counter hands an order out until the barista has

@@ -112,7 +112,7 @@ class Lesson:
         self.ledger.observe(e)
         if e.kind == ev.TAKEN:
             self.taken_t[e.barista] = e.t
-        elif e.kind == ev.PROGRESS and e.phase == ev.MOVING and e.barista in self.taken_t:
+        elif e.kind == ev.PROGRESS and e.phase == ev.PHASE_MOVE and e.barista in self.taken_t:
             self.moving.append((self.taken_t.pop(e.barista), e.t))
 
     def settle(self, result: ev.RunResult) -> ev.RunResult:

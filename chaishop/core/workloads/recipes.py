@@ -54,7 +54,7 @@ class Order:
     number: int  # 1-based, in the order customers placed them
     recipe: str
     size: int  # brew iterations (till: cups to ring up; haul: ints in the payload)
-    wait_s: float  # seconds of waiting
+    order_s: float  # the order's target seconds: what an I/O order waits
     payload: object = None  # haul: the data the order carries (a list, or a shared-memory handle)
     sent_t: float = 0.0  # haul: when the counter handed it out, for the transfer time
 
@@ -64,9 +64,9 @@ def steps(order: Order) -> list[tuple[str, float]]:
     if order.recipe == BREW:
         return [(BREW, order.size)]
     if order.recipe == ORDERS:
-        return [(WAIT, order.wait_s)]
+        return [(WAIT, order.order_s)]
     if order.recipe == MIXED:
-        return [(WAIT, order.wait_s / 2), (BREW, order.size // 2)]
+        return [(WAIT, order.order_s / 2), (BREW, order.size // 2)]
     if order.recipe == GRIND:
         return [(GRIND, order.size)]
     if order.recipe in (TILL, HAUL):
@@ -102,7 +102,7 @@ def grind(steps: int) -> int:
     return last
 
 
-def make_orders(recipe: str, count: int, size: int, wait_s: float) -> list[Order]:
+def make_orders(recipe: str, count: int, size: int, order_s: float) -> list[Order]:
     if recipe not in RECIPE:  # the menu's, offered or not (spill)
         raise ValueError(f"unknown recipe {recipe!r}")
     payload = None
@@ -110,7 +110,7 @@ def make_orders(recipe: str, count: int, size: int, wait_s: float) -> list[Order
         from chaishop.core.workloads.haul import make_payload
 
         payload = make_payload(size)
-    return [Order(n, recipe, size, wait_s, payload) for n in range(1, count + 1)]
+    return [Order(n, recipe, size, order_s, payload) for n in range(1, count + 1)]
 
 
 def calibrate(target_s: float = DEFAULT_ORDER_S, budget_s: float = CALIBRATION_BUDGET_S) -> int:
@@ -155,12 +155,12 @@ def calibrate_recipe(recipe: str, target_s: float = DEFAULT_ORDER_S) -> int:
     return (calibrate_grind if RECIPE[recipe].sizing == HASH_STEPS else calibrate)(target_s)
 
 
-def work_label(recipe: str, orders: int, size: int, wait_s: float) -> str:
+def work_label(recipe: str, orders: int, size: int, order_s: float) -> str:
     """What ``orders`` orders of ``recipe`` really do, in words (bench titles)."""
     if recipe == ORDERS:
-        return f"{orders} orders of {wait_s:g} s waiting"
+        return f"{orders} orders of {order_s:g} s waiting"
     if recipe == MIXED:
-        return f"{orders} orders of {wait_s / 2:g} s waiting then {size // 2:,} iterations"
+        return f"{orders} orders of {order_s / 2:g} s waiting then {size // 2:,} iterations"
     if recipe == GRIND:
         return f"{orders} orders of {size} × SHA-256 over {GRIND_BYTES // 2**20} MiB"
     return f"{orders} orders of {size:,} iterations"
