@@ -55,6 +55,6 @@ class RushMixin:
             self.kitchen.cancel()
         self.mode = self.mode if self.mode in RUSH_MODES else RUSH_MODES[0]
         self.recipe, self.crew = RUSH_RECIPE, RUSH_CREW
-        self.notify(f"rush hour: {RUSH_CREW:,} {self.mode} baristas, one waiting order each "
+        self.notify(f"rush hour: {RUSH_CREW:,} baristas ({self.mode}), one waiting order each "
                     "(t or a switches the crew, - makes it smaller)", timeout=4)
         self.start_run()

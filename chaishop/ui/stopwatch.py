@@ -53,7 +53,9 @@ def memory_text(r: ev.RunResult) -> str:
     """Peak memory of the kitchen and its children, per barista (derived), OS threads."""
     if r.peak_rss_mib is None or r.rss_per_barista_kib is None:
         return ""
-    return (f"\nRSS {r.peak_rss_mib:,.0f} MiB · {r.rss_per_barista_kib:,.1f} KiB each\n"
+    kib = r.rss_per_barista_kib
+    each = f"{kib / 1024:,.1f} MiB" if kib >= 1024 else f"{kib:,.0f} KiB"
+    return (f"\nRSS {r.peak_rss_mib:,.0f} MiB · {each} each (derived)\n"
             f"OS threads {r.os_threads_peak or 0:,} at peak")
 
 
