@@ -14,6 +14,21 @@ def E(kind, t, barista=1, **kw):
     return ev.Event(kind, barista, f"Barista-{barista}", t=t, **kw)
 
 
+def recorded(spec: ev.RunSpec) -> tuple[ev.RunResult, float, list[ev.Event]]:
+    """A real run: its result, its start (RunStarted.t0) and its barista events in order."""
+    got: list[ev.Event] = []
+    t0: list[float] = []
+
+    def sink(m):
+        if isinstance(m, ev.RunStarted):
+            t0.append(m.t0)
+        elif isinstance(m, ev.Event):
+            got.append(m)
+
+    result = run(spec, sink)
+    return result, t0[0], got
+
+
 def one_barista():
     """Started at 0, brews order 1 from 1 to 3, waits on order 2 from 4 to 6, off at 8."""
     return [
@@ -74,18 +89,9 @@ def test_render_edge_cases():
 def test_a_real_run_gives_a_sensible_timeline(mode):
     if mode not in CREWS:
         pytest.skip(f"no {mode} crew on this Python")
-    got: list[ev.Event] = []
-    t0: list[float] = []
-
-    def sink(m):
-        if isinstance(m, ev.RunStarted):
-            t0.append(m.t0)
-        elif isinstance(m, ev.Event):
-            got.append(m)
-
-    result = run(ev.RunSpec(mode, "mixed", 2, 4, 2_000_000, 0.1), sink)
+    result, t0, got = recorded(ev.RunSpec(mode, "mixed", 2, 4, 2_000_000, 0.1))
     assert result.complete
-    tl = build(got, t0=t0[0])
+    tl = build(got, t0=t0)
     assert set(tl.lanes) == {1, 2}
     for b in (1, 2):
         assert tl.busy_s(b, WAITING) > 0 and tl.busy_s(b, BREWING) > 0
@@ -113,21 +119,13 @@ def test_the_running_timeline_stepped_event_by_event_matches_one_built_from_all(
     from chaishop.core.measure.running_timeline import RunningTimeline
     from chaishop.core.measure.timeline import cells
 
-    got: list[ev.Event] = []
-    t0: list[float] = []
-
-    def sink(m):
-        if isinstance(m, ev.RunStarted):
-            t0.append(m.t0)
-        elif isinstance(m, ev.Event):
-            got.append(m)
-
-    assert run(ev.RunSpec("threads", "mixed", 2, 4, 300_000, 0.03), sink).complete
-    live = RunningTimeline(t0[0])
+    result, t0, got = recorded(ev.RunSpec("threads", "mixed", 2, 4, 300_000, 0.03))
+    assert result.complete
+    live = RunningTimeline(t0)
     for i, e in enumerate(got, 1):
         live.add(e)
         if i in (len(got) // 3, len(got)):
             t1 = max(x.t for x in got[:i]) + 0.01
-            now, whole = live.at(t1), build(got[:i], t0[0], t1)
+            now, whole = live.at(t1), build(got[:i], t0, t1)
             assert now.lanes == whole.lanes and now.series == whole.series
             assert cells(now, 30) == cells(whole, 30)

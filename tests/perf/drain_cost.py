@@ -41,7 +41,7 @@ async def measure(seconds: float, baristas: int) -> tuple[dict, float, int]:
     kitchen = Kitchen().start()
     table: dict[str, list[float]] = {}
     try:
-        ready = kitchen.wait_ready()
+        kitchen.wait_ready()
         orders = max(baristas, round(seconds))  # about a second each, the threads take turns
         app = ShopApp(ShopConfig(mode="threads", recipe="brew", baristas=baristas, orders=orders,
                                  order_s=1.0, autostart=False), kitchen)
@@ -62,7 +62,6 @@ async def measure(seconds: float, baristas: int) -> tuple[dict, float, int]:
                     raise SystemExit("the run did not end")
             wall = time.perf_counter() - t0
             events = len(getattr(state, "events", None) or getattr(app, "run_events", []))
-        del ready
     finally:
         kitchen.close()
     return table, wall, events

@@ -14,7 +14,7 @@ that comes late is clamped to the time its lane already covers, as ``build`` doe
 
 from __future__ import annotations
 
-from chaishop.core.measure.timeline import Lane, Point, Timeline
+from chaishop.core.measure.timeline import Lane, Point, Timeline, with_samples
 from chaishop.core.protocol import events as ev
 
 
@@ -39,9 +39,5 @@ class RunningTimeline:
     def at(self, t1: float, samples: dict[int, list[Point]] | None = None) -> Timeline:
         """The timeline so far, up to ``t1``; ``samples`` as in ``timeline.build``."""
         t1 = max(self.t0, t1)
-        series = dict(self.series)
-        for b, points in (samples or {}).items():
-            if len(points) >= 2 and b in self.lanes:
-                series[b] = points
         return Timeline(self.t0, t1, {b: self.lanes[b].until(t1) for b in sorted(self.lanes)},
-                        series)
+                        with_samples(self.series, self.lanes, samples))

@@ -177,18 +177,18 @@ def build(events: Iterable[ev.Event], t0: float | None = None,
         start = t0 or 0.0
         return Timeline(start, t1 if t1 is not None else start, {})
     start = min(e.t for e in evs) if t0 is None else t0
-    end = max(e.t for e in evs) if t1 is None else t1
-    end = max(start, end)
+    end = max(start, max(e.t for e in evs) if t1 is None else t1)
     by_barista: dict[int, list[ev.Event]] = {}
     for e in evs:
         by_barista.setdefault(e.barista, []).append(e)
     lanes = {b: _lane(sorted(es, key=lambda e: e.t), start, end)
              for b, es in sorted(by_barista.items())}
-    series = series_from_events(evs)
-    for b, points in (samples or {}).items():
-        if len(points) >= 2 and b in lanes:
-            series[b] = points
-    return Timeline(start, end, lanes, series)
+    return Timeline(start, end, lanes, with_samples(series_from_events(evs), lanes, samples))
+
+
+def with_samples(series: dict[int, list[Point]], lanes: dict, samples: dict | None) -> dict:
+    """``series``, with an outside sampler's counters for the lanes they cover (2+ points)."""
+    return series | {b: p for b, p in (samples or {}).items() if len(p) >= 2 and b in lanes}
 
 
 def _at(points: list[Point], t: float, i: int) -> float | None:
