@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 # Event kinds, in the order one barista emits them.
 STARTED = "started"  # the barista is ready to work (its thread/process/task runs)
@@ -154,9 +155,29 @@ class LessonResult:
     pickle across the kitchen's pipe as the rest of the result does.
     """
 
+    # chaishop bench (core.bench.tables): the CSV columns (keys of figures()) and the
+    # table's headings it adds; cells(), work() and notes() below say the rest.
+    KEYS: ClassVar[tuple[str, ...]] = ()
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+
     def figures(self, wall_s: float) -> dict:
         """The figures as the bench and scoreboard exports name them (JSON, CSV)."""
         return {}
+
+    @classmethod
+    def cells(cls, f: dict) -> list[str]:
+        """The table cells of one row (under HEADERS), from its ``figures``."""
+        return ["-" if f.get(k) is None else str(f.get(k)) for k in cls.KEYS[:len(cls.HEADERS)]]
+
+    @staticmethod
+    def work(rows) -> str:
+        """The bench title's words for the orders ("": the recipe's own label)."""
+        return ""
+
+    @staticmethod
+    def notes(rows) -> list[str]:
+        """Lines under the bench table that explain its columns."""
+        return []
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ RECIPES = LESSONS  # the menu's recipes with a lesson (Recipe.lesson)
 LESSON_RESULTS: dict[str, type] = {SHARED_STATE: till.TillResult, MOVING_DATA: haul.HaulResult}
 RESULTS: dict[str, type] = {r: LESSON_RESULTS[RECIPE[r].lesson] for r in LESSONS}  # by recipe
 
+
+def result_type(recipe: str) -> type | None:
+    """The RunResult.lesson type ``recipe`` reports (its bench columns), None for none."""
+    kind = kind_of(recipe) if recipe in RECIPE else None
+    return kind.result if kind is not None else RESULTS.get(recipe)
+
 # A till order rings for this share of --order-seconds (alone, unlocked): a lock costs
 # 2-6x per cup (measured: threads 1.5 s vs 0.22 s for 2 M cups under contention), so a
 # locked run still ends within seconds on a projector.
