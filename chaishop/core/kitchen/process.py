@@ -164,7 +164,7 @@ class _Kitchen:
                 elif isinstance(cmd, KnockOut):
                     self.knock(cmd.barista)
             except Exception as exc:  # noqa: BLE001 - the kitchen outlives any one command
-                self.send(Note(f"kitchen error on {type(cmd).__name__}: {type(exc).__name__}: {exc}",
+                self.send(Note(f"kitchen error while {cmd.doing}: {type(exc).__name__}: {exc}",
                                "error"))
 
 

@@ -12,7 +12,7 @@ dataclasses: they pickle across the pipe.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from chaishop.core.protocol.events import RunSpec
 
@@ -21,6 +21,7 @@ from chaishop.core.protocol.events import RunSpec
 class StartRun:
     """Run ``spec`` (the run that is on is cancelled first)."""
 
+    doing: ClassVar[str] = "starting a run"  # the kitchen's words when the command fails
     spec: RunSpec
 
 
@@ -28,17 +29,22 @@ class StartRun:
 class CancelRun:
     """Stop the run that is on, if any."""
 
+    doing: ClassVar[str] = "stopping the run"
+
 
 @dataclass(frozen=True)
 class KnockOut:
     """Make barista ``barista`` of the run fail now (None: a random working one)."""
 
+    doing: ClassVar[str] = "knocking out a barista"
     barista: int | None = None
 
 
 @dataclass(frozen=True)
 class Quit:
     """Stop the run and end the kitchen process."""
+
+    doing: ClassVar[str] = "closing"
 
 
 KitchenCommand: TypeAlias = StartRun | CancelRun | KnockOut | Quit
