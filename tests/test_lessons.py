@@ -227,3 +227,28 @@ def test_tour_steps_say_what_the_till_and_haul_measured():
     assert "Measured: 500 of 2,000 cups lost (25 %)." in measured(till_step, None, result(), None)
     haul = result(lesson=HaulResult(2.7), recipe=HAUL, mode="processes", wall_s=3.0)
     assert "Measured: 2.70 s of 3.00 s moving data (90 %)." in measured(haul_step, None, haul, None)
+
+
+def test_a_scoreboard_mixing_recipes_exports_every_lesson_under_its_own_columns(tmp_path):
+    """The app's export (e) takes the scoreboard as it is: brew, till and haul runs side by
+    side; each lesson's figures go under its own columns, '-' under another's."""
+    import csv
+
+    from chaishop.core.machine import describe
+    from chaishop.ui.export import export_scoreboard
+
+    def result(recipe: str, lesson=None) -> ev.RunResult:
+        return ev.RunResult("threads", recipe, 2, 4, 100, 1.0, 1.0, 0.01, 4, 0, False, lesson=lesson)
+
+    runs = [result("brew"),
+            result("till", till.TillResult(100, 60, 40, till.OBJECT)),
+            result("haul", HaulResult(0.25, {1: 0.1, 2: 0.15}))]
+    paths = export_scoreboard(runs, describe(), "forkserver", 1.0, tmp_path)
+    md = next(p for p in paths if p.suffix == ".md").read_text().splitlines()
+    widths = {line.count("|") for line in md}
+    assert len(widths) == 1, md  # every row has the header's cells
+    assert "cups rung" in md[0] and "moving" in md[0].lower()
+    till_row = next(line for line in md[2:] if line.startswith("| threads | till |"))
+    assert "100" in till_row and "40 (40 %)" in till_row
+    rows = list(csv.DictReader(next(p for p in paths if p.suffix == ".csv").open()))
+    assert [r["cups_lost"] for r in rows] == ["", "40", ""]

@@ -15,7 +15,7 @@ import sys
 from typing import Sequence
 
 from chaishop.cli.commands import cmd_bench, cmd_code, cmd_serve, cmd_shop
-from chaishop.cli.parser import build_parser, shop_argv
+from chaishop.cli.parser import build_parser, lesson_options, shop_argv
 from chaishop.cli.recording import cmd_convert, cmd_demo, cmd_record
 from chaishop.cli.values import CliError
 from chaishop.core import menu
@@ -40,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         check_crew(args)
+        if getattr(args, "recipe", None) is not None:
+            try:
+                args.options = lesson_options(args)  # the recipe's switches: RunSpec.options
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
         if args.command == "demo":
             return cmd_demo(args, parser)
         if args.screenshot_after is not None and args.screenshot is None:

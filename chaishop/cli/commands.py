@@ -75,6 +75,7 @@ def cmd_bench(args) -> int:
         report = bench.bench(args.modes, args.recipe, args.baristas, args.orders, size,
                              args.order_seconds, repeat=args.repeat, warmup=not args.no_warmup,
                              lock=args.lock, share=args.share, ring=args.ring,
+                             options=getattr(args, "options", ()),
                              progress=(lambda _: None) if quiet else
                              (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr,
                                               flush=True)),

@@ -15,8 +15,8 @@ from chaishop import __version__
 from chaishop.cli.values import float_in, geometry, int_in, mode_list, one_mode, scheduler_address
 from chaishop.core.menu import (BENCH_MODES, DEFAULT_MAX_VISITORS, DEFAULT_MODE, DEFAULT_RECIPE,
                                 MAX_BENCH_CREW, MAX_ORDER_S, MAX_ORDERS, MAX_REPEAT, MAX_SHOP_CREW,
-                                MAX_SIZE, MAX_SPEED, MAX_VISITORS, RECIPE, RECIPES, SCRIPT_MODES,
-                                available_modes)
+                                MAX_SIZE, MAX_SPEED, MAX_VISITORS, OPTIONS, RECIPE, RECIPES,
+                                SCRIPT_MODES, available_modes, option_of)
 
 # Not passed to a child shop:
 SHOP_ONLY = ("help", "version", "command", "record", "geometry", "fps", "font_size")
@@ -48,6 +48,23 @@ def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
     p.add_argument("--ring", choices=("split", "plain"), default="split",
                    help="till: 'split' reads, calls (or awaits), then writes; 'plain' is "
                         "till.cups += 1 (default split)")
+    for o in OPTIONS.values():  # the lessons' switches (core/menu.py Recipe.options)
+        owners = ", ".join(r for r in RECIPES if option_of(r, o.name) is not None)
+        p.add_argument(o.flag, choices=o.choices, default=None, dest=f"option_{o.name}",
+                       help=f"{owners}: {o.help} (default {o.default})")
+
+
+def lesson_options(args) -> tuple[tuple[str, str], ...]:
+    """The chosen recipe's switches given on the command line (RunSpec.options); a switch of
+    another recipe is an error (ValueError: the CLI's one line)."""
+    given = {o.name: v for o in OPTIONS.values()
+             if (v := getattr(args, f"option_{o.name}", None)) is not None}
+    for name in given:
+        if option_of(args.recipe, name) is None:
+            owners = [r for r in RECIPES if option_of(r, name) is not None]
+            raise ValueError(f"{OPTIONS[name].flag} is a switch of the {' and '.join(owners)} "
+                             f"recipe, not of {args.recipe} (add --recipe {owners[0]})")
+    return tuple(sorted(given.items()))
 
 
 def _add_picture_options(p: argparse.ArgumentParser, default) -> None:

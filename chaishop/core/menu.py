@@ -201,6 +201,25 @@ MOVING_DATA = "moving data"  # the haul: payloads copied, or shared memory (x)
 
 
 @dataclass(frozen=True)
+class Option:
+    """A lesson's switch: a CLI flag (``--NAME CHOICE``) and a shop key stepping through its
+    choices.  A run carries the chosen value in ``RunSpec.options`` (``spec.option(name)``)."""
+
+    name: str  # RunSpec.options key; the CLI flag is --name (dashes for underscores)
+    choices: tuple[str, ...]  # the first is the default
+    key: str = ""  # the shop's key: the next choice, then a run ("": the CLI only)
+    help: str = ""  # the CLI's help and the key's description
+
+    @property
+    def default(self) -> str:
+        return self.choices[0]
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
 class Recipe:
     """One workload, with every trait the layers ask about."""
 
@@ -213,6 +232,10 @@ class Recipe:
     first_step_waits: bool = False  # its orders open with a wait (the rush-hour grid's colour)
     lesson: str = ""  # SHARED_STATE or MOVING_DATA: a lesson (panel, RunResult.lesson)
     script: bool = True  # `chaishop code` can print it (scripts/__init__.py has its steps)
+    # A lesson of its own (core/workloads/lesson_kind.py): "module:NAME" of its LessonKind,
+    # imported only for a run; its orders, barista steps, shared objects, result and panel.
+    kind: str = ""
+    options: tuple[Option, ...] = ()  # its switches (CLI flags, shop keys, RunSpec.options)
 
     @property
     def sized(self) -> bool:
@@ -246,12 +269,19 @@ SIZED_BY_RECIPE = tuple(r.name for r in RECIPES_ALL if not r.sized)  # --size: c
 CPU_BOUND = tuple(r.name for r in RECIPES_ALL if r.cpu_bound)
 LESSONS = tuple(r.name for r in RECIPES_ALL if r.lesson)  # with a lesson panel and result
 DEFAULT_RECIPE = "brew"  # the recipe the shop and bench open with
+# Every lesson switch by name (one CLI flag each; recipes sharing a name share its meaning).
+OPTIONS: dict[str, Option] = {o.name: o for r in RECIPES_ALL for o in r.options}
 RUSH_RECIPE = "orders"  # the R key's: one waiting order for each of RUSH_CREW baristas
 
 # Keys of the lessons' switches (core/workloads/lessons.py): the lock around each update
 # (SHARED_STATE), and shared memory instead of copies for processes (both lessons).
 LOCK_KEY = "l"
 SHARE_KEY = "x"
+
+
+def option_of(recipe: str, name: str) -> Option | None:
+    """``recipe``'s switch ``name``, or None where the recipe has no such switch."""
+    return next((o for o in RECIPE[recipe].options if o.name == name), None)
 
 
 def lesson_key(lesson: str) -> str:

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from chaishop.core.protocol import events as ev
 from chaishop.core.menu import (ITERATIONS, LOCK_KEY, MODE, MODE_KEYS, RECIPE, RECIPE_KEYS,
                                 RUSH_CREW, SHARE_KEY, SHARED_STATE, crew_cap, lesson_key,
-                                mode_available, mode_note, next_size)
+                                mode_available, mode_note, next_size, option_of)
 from chaishop.ui import layout
 from chaishop.ui.config import panes_for
 
@@ -78,7 +78,7 @@ class ActionsMixin:
             spec = self.baseline.plan(ev.RunSpec(
                 self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
                 timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
-                ring=self.config.ring,
+                ring=self.config.ring, options=self.recipe_options(),
                 scheduler=self.config.scheduler if MODE[self.mode].cluster else None))
         spec = dataclasses.replace(spec, run=run)
         self.kitchen.run(spec)
@@ -149,6 +149,24 @@ class ActionsMixin:
         else:
             self.notify(f"share {'on' if self.share else 'off'}: it matters for the till and "
                         f"haul recipes with processes", timeout=4)
+
+    def recipe_options(self) -> tuple[tuple[str, str], ...]:
+        """The current recipe's switches as chosen (RunSpec.options)."""
+        return tuple(sorted((n, v) for n, v in self.options.items()
+                            if option_of(self.recipe, n) is not None))
+
+    def action_lesson_option(self, name: str) -> None:
+        """A lesson's switch (core/menu.py Recipe.options): its next choice, then a run."""
+        self.latency.mark(self, f"option-{name}")
+        option = option_of(self.recipe, name)
+        if option is None:
+            owners = [r for r in RECIPE_KEYS.values() if option_of(r, name) is not None]
+            self.notify(f"{name}: a switch of the {' and '.join(owners)} recipe (press "
+                        f"{' or '.join(RECIPE[r].key for r in owners)})", timeout=4)
+            return
+        now = self.options.get(name, option.default)
+        self.options[name] = option.choices[(option.choices.index(now) + 1) % len(option.choices)]
+        self.start_run()  # the lesson panel's border says the choice in force
 
     def action_again(self) -> None:
         self.latency.mark(self, "again")

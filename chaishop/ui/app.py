@@ -30,8 +30,8 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.measure.cpu import CpuSampler
 from chaishop.core.protocol.kitchen import KitchenReady
 from chaishop.core.machine import Machine, describe
-from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, RECIPE_KEYS, SHARE_KEY, SIZED_BY_RECIPE,
-                                mode_note)
+from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, OPTIONS, RECIPE_KEYS, SHARE_KEY,
+                                SIZED_BY_RECIPE, mode_note)
 from chaishop.ui import layout
 from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.barista_pane import BaristaPane
@@ -86,6 +86,9 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         # haul panel's border.
         Binding(LOCK_KEY, "lock", "lock", show=False),
         Binding(SHARE_KEY, "share", "share", show=False),
+        # The lessons' own switches (core/menu.py Recipe.options): on ? and in the palette.
+        *(Binding(o.key, f"lesson_option('{o.name}')", o.name, show=False)
+          for o in OPTIONS.values() if o.key),
         Binding("space", "again", "run", key_display="␣"),
         Binding("escape", "stop", "stop", key_display="esc", show=False),
         Binding("k", "knock", "knock out", show=False),
@@ -117,6 +120,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.machine: Machine | None = machine or describe()
         self.mode, self.recipe, self.crew = config.mode, config.recipe, config.baristas
         self.lock, self.share = config.lock, config.share  # the till and haul switches
+        self.options: dict[str, str] = dict(config.options)  # the lessons' switches (by name)
         self.ready: KitchenReady | None = None
         self.run_state = RunState()  # the run asked for, the run shown, whether it runs
         self.results: list[ev.RunResult] = []

@@ -52,6 +52,7 @@ class ShopConfig:
     lock: bool = False  # till: the mode's lock around each update (key l)
     share: bool = False  # till, haul: processes share memory instead of copying (key x)
     ring: str = "split"  # till: split (read, call, write) or plain (+= 1)
+    options: tuple[tuple[str, str], ...] = ()  # the lessons' switches given (RunSpec.options)
     theme: str | None = None  # a --theme name; None: the default (projector under NO_COLOR)
 
     @classmethod
@@ -62,7 +63,8 @@ class ShopConfig:
                    scheduler=getattr(args, "scheduler", None),
                    screenshot_dir=args.screenshot_dir, theme=getattr(args, "theme", None),
                    lock=getattr(args, "lock", False), share=getattr(args, "share", False),
-                   ring=getattr(args, "ring", "split"), **kw)
+                   ring=getattr(args, "ring", "split"), options=getattr(args, "options", ()),
+                   **kw)
 
 
 def panes_for(mode: str, crew: int) -> int:

@@ -6,6 +6,9 @@
     RunFinished.result.lesson (+ earlier results) --finish()--> counts, why, the lock's or
         sharing's cost (till.TillResult: cups; haul.HaulResult: moving seconds)
 
+A lesson of its own (core/workloads/lesson_kind.py) brings its words: its kind's ``view``
+(chaishop/ui/lessons/), which this panel asks for titles, the live line and the verdict.
+
 The words come from chaishop.ui.lesson_notes (tested there); this widget only draws them.
 """
 
@@ -18,6 +21,8 @@ from chaishop.ui import lesson_notes as notes
 from chaishop.core.workloads import lessons
 from chaishop.core.workloads.haul import HaulResult
 from chaishop.core.menu import RECIPE, SHARED_STATE
+from chaishop.core.workloads.lesson_kind import kind_of
+from chaishop.ui.lessons.base import LessonView, view_for
 from chaishop.core.workloads.till import TillResult
 
 
@@ -28,13 +33,20 @@ class LessonPanel(Static):
         self.ledger = lessons.Ledger()
         self.gil_enabled = True
         self._shown = ""
+        self.view: LessonView | None = None  # a lesson of its own's words (ui/lessons/)
         self.add_class("-off")  # a CSS class, not .display: the tour's finale hides it too
 
     def start(self, spec: ev.RunSpec) -> None:
         self.spec = spec
         self.ledger = lessons.Ledger()
-        self.set_class(not RECIPE[spec.recipe].lesson, "-off")
+        kind = kind_of(spec.recipe)
+        self.view = view_for(kind, spec) if kind is not None else None
+        self.set_class(not RECIPE[spec.recipe].lesson and self.view is None, "-off")
         if self.has_class("-off"):
+            return
+        if self.view is not None:
+            self.border_title, self.border_subtitle = self.view.titles()
+            self.tick()
             return
         if RECIPE[spec.recipe].lesson == SHARED_STATE:
             how = lessons.till_sharing(spec.mode, spec.share)
@@ -47,10 +59,15 @@ class LessonPanel(Static):
         self.tick()
 
     def observe(self, e: ev.Event) -> None:
-        self.ledger.observe(e)
+        if self.view is not None:
+            self.view.observe(e)
+        else:
+            self.ledger.observe(e)
 
     def _live(self) -> str:
         s = self.spec
+        if self.view is not None:
+            return self.view.live()
         if RECIPE[s.recipe].lesson == SHARED_STATE:
             own = lessons.till_sharing(s.mode, s.share) == lessons.OWN
             on_till = max(self.ledger.readings.values(), default=0)
@@ -62,7 +79,12 @@ class LessonPanel(Static):
             self._set(self._live())
 
     def finish(self, r: ev.RunResult, earlier: list[ev.RunResult]) -> None:
-        if not RECIPE[r.recipe].lesson or self.spec is None or r.run != self.spec.run:
+        if self.spec is None or r.run != self.spec.run:
+            return
+        if self.view is not None:
+            self._set(self.view.finish(r, earlier))
+            return
+        if not RECIPE[r.recipe].lesson:
             return
         t = r.lesson
         if isinstance(t, TillResult):

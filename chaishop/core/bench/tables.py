@@ -45,7 +45,18 @@ def warnings(report: BenchReport) -> list[str]:
 
 def _lesson(recipe: str):
     """The lesson's result type, which knows its bench columns; None for the other recipes."""
-    return lessons.RESULTS.get(recipe)
+    return lessons.result_type(recipe)
+
+
+def _kinds(report: BenchReport) -> list:
+    """The lessons of the report's rows, each once, in order (the app's scoreboard export may
+    mix recipes: each lesson gets its columns, other rows a '-' there)."""
+    kinds = []
+    for row in report.rows:
+        kind = _lesson(row.result.recipe)
+        if kind is not None and kind not in kinds:
+            kinds.append(kind)
+    return kinds
 
 
 def _speed(row: BenchRow) -> str:
@@ -54,15 +65,15 @@ def _speed(row: BenchRow) -> str:
     return f"{row.speedup:.2f}x" + ("!" if row.speedup_impossible else "")
 
 
-def _lesson_cells(row: BenchRow) -> list[str]:
-    """The lesson's cells of one row ('-' where it measured none; none for other recipes)."""
-    kind = _lesson(row.result.recipe)
-    if kind is None:
-        return []
-    return kind.cells(row.figures) if row.figures else ["-"] * len(kind.HEADERS)
+def _lesson_cells(row: BenchRow, kinds: list) -> list[str]:
+    """The row's cells under each lesson's columns ('-' where it measured none)."""
+    mine = _lesson(row.result.recipe)
+    return [c for kind in kinds
+            for c in (kind.cells(row.figures) if kind is mine and row.figures
+                      else ["-"] * len(kind.HEADERS))]
 
 
-def _cells(row: BenchRow) -> list[str]:
+def _cells(row: BenchRow, kinds: list) -> list[str]:
     r = row.result
     others = "-" if r.other_cpu_cores is None else \
         f"{r.other_cpu_cores:.2f}" + (" noisy" if r.noisy else "")
@@ -72,7 +83,7 @@ def _cells(row: BenchRow) -> list[str]:
     threads = "-" if r.os_threads_peak is None else f"{r.os_threads_peak:,}"
     return [r.mode, r.recipe, str(r.baristas), f"{r.wall_s:.3f}", f"{r.cpu_s:.3f}",
             f"{row.parallelism:.2f}", _speed(row), f"{r.startup_s:.3f}", kib, threads, others,
-            done] + _lesson_cells(row)
+            done] + _lesson_cells(row, kinds)
 
 
 def _barista_cells(report: BenchReport) -> list[list[str]]:
@@ -106,13 +117,16 @@ def _aligned(headers: list[str], body: list[list[str]], text_columns: int) -> li
 
 
 def _headers(report: BenchReport) -> list[str]:
-    kind = _lesson(report.rows[0].result.recipe)
-    return HEADERS + (list(kind.HEADERS) if kind else [])
+    return HEADERS + [h for kind in _kinds(report) for h in kind.HEADERS]
+
+
+def _body(report: BenchReport) -> list[list[str]]:
+    kinds = _kinds(report)
+    return [_cells(r, kinds) for r in report.rows]
 
 
 def as_table(report: BenchReport, per_barista: bool = False) -> str:
-    lines = [title(report), ""] + _aligned(_headers(report), [_cells(r) for r in report.rows],
-                                           TEXT_COLUMNS)
+    lines = [title(report), ""] + _aligned(_headers(report), _body(report), TEXT_COLUMNS)
     if per_barista:
         lines += ["", "per barista, while holding orders (medians):"]
         lines += _aligned(BARISTA_HEADERS, _barista_cells(report), 1)
@@ -125,8 +139,8 @@ def as_table(report: BenchReport, per_barista: bool = False) -> str:
                      f"{verb} {c['startup_s']:.2f} s, kept warm: not in any wall time")
     if report.machine.cores == 1:
         lines.append("\nThis machine has one core: no mode can run two baristas at once.")
-    kind = _lesson(report.rows[0].result.recipe)
-    lines += kind.notes(report.rows) if kind else []
+    for kind in _kinds(report):
+        lines += kind.notes([r for r in report.rows if _lesson(r.result.recipe) is kind])
     return "\n".join(lines)
 
 
@@ -137,7 +151,7 @@ def _md(headers: list[str], body: list[list[str]], text_columns: int) -> list[st
 
 
 def as_markdown(report: BenchReport, per_barista: bool = False) -> str:
-    lines = _md(_headers(report), [_cells(r) for r in report.rows], TEXT_COLUMNS)
+    lines = _md(_headers(report), _body(report), TEXT_COLUMNS)
     if per_barista:
         lines += [""] + _md(BARISTA_HEADERS, _barista_cells(report), 1)
     return "\n".join(lines)
@@ -153,8 +167,7 @@ def as_csv(report: BenchReport, per_barista: bool = False) -> str:
                 w.writerow([r.result.mode, r.result.recipe] +
                            ["" if b[c] is None else b[c] for c in BARISTA_COLUMNS])
         return out.getvalue()
-    kind = _lesson(report.rows[0].result.recipe)
-    extra = tuple(kind.KEYS) if kind else ()  # the first row's lesson's columns
+    extra = tuple(dict.fromkeys(k for kind in _kinds(report) for k in kind.KEYS))  # each lesson's
     w.writerow(COLUMNS + extra)
     for r in report.rows:
         d = r.to_dict()

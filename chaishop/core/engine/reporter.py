@@ -57,13 +57,15 @@ class Reporter:
         self.emit(ev.Event(kind, self.barista, self.who, cpu_s=self.cpu(),
                            core_wait_s=self.core_wait(), **(self.lesson | kw)))
 
-    def progress(self, order: int, fraction: float, phase: str, force: bool = False) -> None:
+    def progress(self, order: int, fraction: float, phase: str, force: bool = False,
+                 word: tuple = ()) -> None:
+        """Progress, at most every ``every_s`` unless ``force``d (a lesson's ``word``: force it)."""
         t = time.perf_counter()
         if force or t - self.last_progress >= self.every_s:
             self.last_progress = t
             self.emit(ev.Event(ev.PROGRESS, self.barista, self.who, t=t, order=order,
                                progress=fraction, phase=phase, cpu_s=self.cpu(),
-                               core_wait_s=self.core_wait(), **self.lesson))
+                               core_wait_s=self.core_wait(), word=word, **self.lesson))
 
     def started(self) -> None:
         self.send(ev.STARTED, pid=os.getpid(), tid=threading.get_native_id())

@@ -20,6 +20,7 @@ from typing import Callable
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import lessons
+from chaishop.core.workloads.lesson_kind import kind_of
 from chaishop.core.crews import make_crew
 from chaishop.core.menu import RECIPE, crew_of
 from chaishop.core.measure.memory import MemoryWatch
@@ -44,12 +45,15 @@ class Run:
                  summarise: bool = False):
         if spec.size <= 0 and not RECIPE[spec.recipe].sized:  # sized in the recipe's own unit
             spec = dataclasses.replace(spec, size=lessons.order_size(
-                spec.recipe, spec.mode, spec.size, spec.order_s, spec.ring))
+                spec.recipe, spec.mode, spec.size, spec.order_s, spec.ring, spec))
         self.spec = spec
         self.sink = sink
         self.companions = companions  # the shop's other processes (the front of house)
         self.summarise = summarise
-        self.orders = make_orders(spec.recipe, spec.orders, spec.size, spec.order_s)
+        kind = kind_of(spec.recipe)  # a lesson of its own may make its orders itself
+        orders = kind.make_orders(spec) if kind is not None else None
+        self.orders = orders if orders is not None else make_orders(
+            spec.recipe, spec.orders, spec.size, spec.order_s)
         options = {"scheduler": spec.scheduler} if spec.scheduler else {}
         self.crew = make_crew(spec.mode, spec.baristas, spec.timeout_s, **options)
         self._lock = threading.Lock()

@@ -18,8 +18,9 @@ from chaishop.core.engine.control import Control
 from chaishop.core.engine.reporter import Reporter
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import haul, till
-from chaishop.core.workloads.recipes import (BREW, BREW_CHUNK, GRIND, HAUL, TILL, WAIT, Order, Spilled,
-                                             brew, grind, steps)
+from chaishop.core.workloads.lesson_kind import kind_of
+from chaishop.core.workloads.recipes import (BREW, BREW_CHUNK, GRIND, HAUL, LESSON, TILL, WAIT, Order,
+                                             Spilled, brew, grind, steps)
 
 
 def _brew_step(iterations: int, order: int, done: float, share: float, rep: Reporter,
@@ -94,6 +95,9 @@ def order_steps(order: Order, rep: Reporter, control: Control,
                                   mine or till.for_barista(None), aio)
         elif kind == HAUL:
             _haul_step(order, done, share, rep)
+        elif kind == LESSON:  # a lesson of its own works the whole order (lesson_kind.py)
+            shared = None if isinstance(mine, till.Shared) else mine  # a till is not its
+            yield from kind_of(order.recipe).work(order, rep, control, shared, aio)
         elif kind == WAIT:
             end = time.perf_counter() + amount
             while (left_s := end - time.perf_counter()) > 0:

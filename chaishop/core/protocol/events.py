@@ -20,7 +20,8 @@ in different processes can be compared.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 # Event kinds, in the order one barista emits them.
 STARTED = "started"  # the barista is ready to work (its thread/process/task runs)
@@ -69,6 +70,9 @@ class Event:
     cups: int | None = None  # cups this barista rang up so far in this run
     till: int | None = None  # what the till it rings on showed when it last looked
     transfer_s: float | None = None  # seconds this barista spent waiting for data to arrive
+    # A lesson's own word about this event (core/workloads/lesson_kind.py): plain picklable
+    # values whose meaning is the lesson's, e.g. ("wait", 2): waiting for fork 2.
+    word: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,23 @@ class RunSpec:
     share: bool = False  # till, haul: share memory between processes instead of copying
     ring: str = "split"  # till: "split" (read, a call or an await, write) or "plain" (+= 1)
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
+    # A lesson's switches (core/menu.py Recipe.options): (name, choice) pairs; see option().
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option(self, name: str) -> str:
+        """The choice of the recipe's switch ``name``: as given, else the menu's default."""
+        given = dict(self.options)
+        if name in given:
+            return given[name]
+        from chaishop.core.menu import option_of  # light; here so barista imports stay small
+
+        opt = option_of(self.recipe, name)
+        return opt.default if opt is not None else ""
+
+
+def with_option(spec: RunSpec, name: str, value: str) -> RunSpec:
+    """``spec`` with its switch ``name`` set to ``value``."""
+    return replace(spec, options=tuple(sorted({**dict(spec.options), name: value}.items())))
 
 
 @dataclass(frozen=True)
@@ -134,9 +155,29 @@ class LessonResult:
     pickle across the kitchen's pipe as the rest of the result does.
     """
 
+    # chaishop bench (core.bench.tables): the CSV columns (keys of figures()) and the
+    # table's headings it adds; cells(), work() and notes() below say the rest.
+    KEYS: ClassVar[tuple[str, ...]] = ()
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+
     def figures(self, wall_s: float) -> dict:
         """The figures as the bench and scoreboard exports name them (JSON, CSV)."""
         return {}
+
+    @classmethod
+    def cells(cls, f: dict) -> list[str]:
+        """The table cells of one row (under HEADERS), from its ``figures``."""
+        return ["-" if f.get(k) is None else str(f.get(k)) for k in cls.KEYS[:len(cls.HEADERS)]]
+
+    @staticmethod
+    def work(rows) -> str:
+        """The bench title's words for the orders ("": the recipe's own label)."""
+        return ""
+
+    @staticmethod
+    def notes(rows) -> list[str]:
+        """Lines under the bench table that explain its columns."""
+        return []
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import haul, till
+from chaishop.core.workloads.lesson_kind import LessonRun, kind_of
 from chaishop.core.menu import LESSONS, MODE, MOVING_DATA, RECIPE, SHARED_STATE
 
 RECIPES = LESSONS  # the menu's recipes with a lesson (Recipe.lesson)
@@ -31,6 +32,12 @@ RECIPES = LESSONS  # the menu's recipes with a lesson (Recipe.lesson)
 # engine's objects; Mode.shared_memory: --share; Mode.event_loop: an asyncio.Lock).
 LESSON_RESULTS: dict[str, type] = {SHARED_STATE: till.TillResult, MOVING_DATA: haul.HaulResult}
 RESULTS: dict[str, type] = {r: LESSON_RESULTS[RECIPE[r].lesson] for r in LESSONS}  # by recipe
+
+
+def result_type(recipe: str) -> type | None:
+    """The RunResult.lesson type ``recipe`` reports (its bench columns), None for none."""
+    kind = kind_of(recipe) if recipe in RECIPE else None
+    return kind.result if kind is not None else RESULTS.get(recipe)
 
 # A till order rings for this share of --order-seconds (alone, unlocked): a lock costs
 # 2-6x per cup (measured: threads 1.5 s vs 0.22 s for 2 M cups under contention), so a
@@ -65,8 +72,12 @@ def haul_moves(mode: str, share: bool) -> str:
     return "the whole list, copied (serialised, sent, deserialised) with each order"
 
 
-def order_size(recipe: str, mode: str, brew_size: int, order_s: float, ring: str = till.SPLIT) -> int:
+def order_size(recipe: str, mode: str, brew_size: int, order_s: float, ring: str = till.SPLIT,
+               spec: ev.RunSpec | None = None) -> int:
     """An order's size in the recipe's own unit when none was given."""
+    kind = kind_of(recipe)
+    if kind is not None and spec is not None:
+        return kind.order_size(spec)
     lesson = RECIPE[recipe].lesson
     if lesson == SHARED_STATE:
         return till.calibrate(order_s * TILL_ORDER_SHARE, MODE[mode].event_loop, ring)
@@ -153,8 +164,13 @@ def union_s(spans: list[tuple[float, float]]) -> float:
     return total
 
 
-def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson:
+def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson | LessonRun:
     """Give the crew what its mode shares; called inside the stopwatch's window."""
+    kind = kind_of(spec.recipe)
+    if kind is not None:  # a lesson of its own (lesson_kind.py)
+        run = kind.prepare(spec, crew, orders)
+        crew.shared = run.shared
+        return run
     lesson = Lesson(spec, orders)
     lesson_of = RECIPE[spec.recipe].lesson
     if lesson_of == SHARED_STATE:

@@ -21,6 +21,7 @@ MIXED = "mixed"
 GRIND = "grind"
 WAIT = "wait"  # the step kind of an I/O wait
 TILL = "till"  # ring up cups on a till the crew shares (chaishop.core.workloads.till)
+LESSON = "lesson"  # a lesson of its own works the order (core/workloads/lesson_kind.py)
 HAUL = "haul"  # total a big payload that travels with each order (chaishop.core.workloads.haul)
 
 # Not offered in menus: like brew, but order #1 is spilled (raises), to show how
@@ -71,6 +72,8 @@ def steps(order: Order) -> list[tuple[str, float]]:
         return [(GRIND, order.size)]
     if order.recipe in (TILL, HAUL):
         return [(order.recipe, order.size)]
+    if RECIPE[order.recipe].kind:  # a lesson of its own: its kind works the whole order
+        return [(LESSON, order.size)]
     if order.recipe == SPILL:
         if order.number == SPILLED_ORDER:
             return [(BREW, order.size // 4), ("spill", 0)]

@@ -140,7 +140,10 @@ def reading(till: object) -> int:
 
 
 def for_barista(shared: Shared | None, ring: str = SPLIT) -> Shared:
-    """The barista's view: the crew's till, or (nothing shared) a till of its own."""
+    """The barista's view: the crew's till, or (nothing shared) a till of its own.  What
+    another lesson shares (core/workloads/lesson_kind.py) passes through as it is."""
+    if shared is not None and not isinstance(shared, Shared):
+        return shared
     if shared is None:
         shared = Shared(ring=ring)
     if shared.till is None:
