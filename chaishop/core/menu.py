@@ -257,6 +257,14 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("haul", "h", "haul (big payloads: moving data)",
            "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
            lesson=MOVING_DATA, script=False),
+    # Dining philosophers on the mode's real locks: a deadlock found in a wait-for graph,
+    # and its fixes (core/workloads/forks.py); F steps through the fixes.
+    Recipe("forks", "f", "forks (locks: deadlock)",
+           "dining philosophers: each takes its left fork, then its right (deadlock; --fix)",
+           sizing=OWN_UNIT, script=False, kind="chaishop.core.workloads.forks:KIND",
+           options=(Option("fix", ("none", "order", "waiter", "trylock"), key="F",
+                           help="how the baristas avoid the deadlock: none, a global order "
+                                "(lower fork first), a waiter (N-1 seats), trylock with back-off"),)),
     # Not offered: like brew, but order #1 is spilled (raises), to show how a crew
     # copes with a barista that crashes while the others go on (tests, faults).
     Recipe("spill", "", "spill (order #1 raises)", cpu_bound=True, script=False),

@@ -164,6 +164,12 @@ class LessonResult:
         """The figures as the bench and scoreboard exports name them (JSON, CSV)."""
         return {}
 
+    @property
+    def ended_run(self) -> bool:
+        """Whether the lesson itself ended its run (forks: a deadlock found): a stopped run
+        that is the lesson's verdict, not a failure (bench reports it as a row)."""
+        return False
+
     @classmethod
     def cells(cls, f: dict) -> list[str]:
         """The table cells of one row (under HEADERS), from its ``figures``."""

@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass
 
 from chaishop.core.protocol import events as ev
+from chaishop.core.workloads.forks_result import ForksResult
+from chaishop.core.workloads.lesson_kind import LessonKind
 from chaishop.core.workloads.waitfor import DROP, HOLD, LEAVE, RETRY, SEAT_WAIT, SEATED, WAIT
 
 NONE, ORDER, WAITER, TRYLOCK = "none", "order", "waiter", "trylock"  # the fix option's choices
@@ -191,8 +193,32 @@ def meal(order, rep, control, table: Table | None, aio: bool):
     m = Meal(order, rep, control, table if table is not None else own_table(NONE), aio)
     finished = False
     try:
-        yield from m.steps()
+        for _ in range(max(1, order.size)):  # meals per order (--size; one by default)
+            yield from m.steps()
         finished = True
     finally:
         if not finished:
             m.release_all()
+
+
+class Forks(LessonKind):
+    """The recipe's hooks (core/menu.py Recipe.kind)."""
+
+    result = ForksResult
+    view = "chaishop.ui.lessons.forks:ForksView"
+
+    def order_size(self, spec: ev.RunSpec) -> int:
+        return spec.size or 1  # meals per order
+
+    def prepare(self, spec: ev.RunSpec, crew, orders: list):
+        from chaishop.core.workloads import forks_result, forks_run
+
+        fix = spec.option("fix") or NONE
+        table = forks_run.make_table(spec.mode, spec.baristas, fix)
+        return forks_run.ForksRun(spec, crew, orders, table, grace_s=forks_result.GRACE_S)
+
+    def work(self, order, rep, control, shared, aio: bool):
+        return meal(order, rep, control, shared, aio)
+
+
+KIND = Forks()

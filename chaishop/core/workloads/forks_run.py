@@ -21,12 +21,9 @@ from dataclasses import dataclass, field
 from chaishop.core.menu import MODE
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import forks
-from chaishop.core.workloads.waitfor import Cycle, WaitFor, canonical, describe
-
-# How long a found deadlock stays on screen before the kitchen ends the run (esc ends it
-# sooner): long enough to read the cycle on a projector and see that nothing moves, short
-# enough that `chaishop bench` over three modes is not a wait.
-GRACE_S = 1.5
+from chaishop.core.workloads.forks_result import GRACE_S, ForksResult
+from chaishop.core.workloads.lesson_kind import LessonRun
+from chaishop.core.workloads.waitfor import Cycle, WaitFor, canonical
 
 
 def table_kind(mode: str) -> str:
@@ -60,36 +57,8 @@ def make_table(mode: str, count: int, fix: str) -> forks.Table | None:
     return forks.Table([lock() for _ in range(n)], fix, seats)
 
 
-@dataclass(frozen=True)
-class ForksResult(ev.LessonResult):
-    """A forks run's verdict (``RunResult.lesson``)."""
-
-    fix: str
-    locks: str  # table_kind: whose locks
-    deadlocked: bool
-    deadlock_after_s: float | None  # from the run's start to the wait that closed the cycle
-    cycle: tuple[tuple[int, int], ...] = ()  # (barista, fork it waits for), each held by the next
-    wait_s: tuple[tuple[int, float], ...] = ()  # (barista, seconds waiting for forks or a seat)
-    retries: int = 0  # trylock: forks put back after a failed try
-    served: int = 0
-    grace_s: float = GRACE_S
-
-    def figures(self, wall_s: float) -> dict:
-        return {"fix": self.fix, "locks": self.locks, "deadlocked": self.deadlocked,
-                "deadlock_after_s": None if self.deadlock_after_s is None
-                else round(self.deadlock_after_s, 3),
-                "cycle": [list(c) for c in self.cycle],
-                "wait_s": {str(b): round(s, 3) for b, s in self.wait_s},
-                "retries": self.retries, "served": self.served}
-
-    @property
-    def words(self) -> str:
-        """The cycle as the lesson says it."""
-        return describe(list(self.cycle))
-
-
 @dataclass
-class ForksRun:
+class ForksRun(LessonRun):
     """One run's graph and its end (the lesson registry's LessonRun for forks)."""
 
     spec: ev.RunSpec
@@ -147,15 +116,11 @@ class ForksRun:
         waits = self.graph.waits_at(end)
         after = None if not self.deadlocked or self.formed_t is None else self.formed_t - self.t0
         lesson = ForksResult(
-            fix=self.spec_fix, locks=table_kind(self.spec.mode), deadlocked=self.deadlocked,
+            fix=self.spec.option("fix") or forks.NONE, locks=table_kind(self.spec.mode), deadlocked=self.deadlocked,
             deadlock_after_s=after, cycle=tuple(canonical(self.cycle)) if self.deadlocked and self.cycle else (),
             wait_s=tuple((b, waits.get(b, 0.0)) for b in range(1, result.baristas + 1)),
             retries=sum(self.graph.retries.values()), served=self.served, grace_s=self.grace_s)
         return dataclasses.replace(result, lesson=lesson)
-
-    @property
-    def spec_fix(self) -> str:
-        return self.shared.fix if self.shared is not None else forks.NONE
 
     def close(self) -> None:
         for timer in [self._timer, *self._old_timers]:
