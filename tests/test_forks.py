@@ -1,0 +1,81 @@
+"""The forks recipe through the real engine and crews: a deadlock found and ended, fixes serve.
+
+Asserted only what holds on a loaded machine: the naive table deadlocks (every barista holds
+its left fork while it thinks, so the cycle forms in the first meal), the cycle is the whole
+table, the kitchen ends the run and nothing is left; a fix serves every order.  How soon the
+deadlock forms is measured by `chaishop bench --recipe forks` (README), not asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaishop.cli import main
+from chaishop.core import menu
+from chaishop.core.engine.shop import run
+from chaishop.core.protocol import events as ev
+from chaishop.core.workloads import forks, forks_result
+from chaishop.core.workloads.forks_result import ForksResult
+
+CYCLE5 = [[1, 2], [2, 3], [3, 4], [4, 5], [5, 1]]
+
+
+@pytest.fixture(autouse=True)
+def short_grace(monkeypatch):
+    """The deadlock stands 0.3 s before the kitchen ends it (1.5 s on screen)."""
+    monkeypatch.setattr(forks_result, "GRACE_S", 0.3)
+
+
+def forks_run(mode: str, fix: str = "none", crew: int = 5, orders: int = 10,
+              order_s: float = 0.2) -> tuple[ev.RunResult, list[ev.Event]]:
+    seen: list[object] = []
+    result = run(ev.with_option(ev.RunSpec(mode, "forks", crew, orders, 0, order_s), "fix", fix),
+                 seen.append)
+    assert isinstance(result.lesson, ForksResult)
+    return result, [e for e in seen if isinstance(e, ev.Event)]
+
+
+@pytest.mark.parametrize("mode", ["threads", "asyncio", "processes"])
+def test_the_naive_table_deadlocks_the_kitchen_finds_the_cycle_and_ends_the_run(mode):
+    result, events = forks_run(mode)
+    f = result.lesson.figures(result.wall_s)
+    assert f["deadlocked"] and f["cycle"] == CYCLE5, f
+    assert result.cancelled and result.orders_done < 10 and result.lesson.ended_run
+    assert 0 < f["deadlock_after_s"] < result.wall_s
+    assert all(w >= 0.3 for w in f["wait_s"].values())  # each waited at least the grace
+    # every barista spoke: its waits and holds as words, and it clocked off
+    words = {(e.barista, e.word[0]) for e in events if e.word}
+    assert {(b, w) for b in range(1, 6) for w in ("wait", "hold")} <= words
+    assert sum(e.kind in ev.TERMINAL_KINDS for e in events) == 5
+    assert f["locks"] == {"threads": "threading.Lock", "asyncio": "asyncio.Lock",
+                          "processes": "multiprocessing.Lock"}[mode]
+
+
+@pytest.mark.parametrize("mode,fix", [("threads", "order"), ("asyncio", "waiter"),
+                                      ("threads", "trylock"),
+                                      ("processes", "waiter")])
+def test_a_fix_serves_every_order_without_a_deadlock(mode, fix):
+    result, _ = forks_run(mode, fix, order_s=0.1)
+    f = result.lesson.figures(result.wall_s)
+    assert result.complete and f["served"] == 10 and not f["deadlocked"] and f["cycle"] == []
+    assert f["fix"] == fix and set(f["wait_s"]) == {"1", "2", "3", "4", "5"}
+
+
+def test_one_barista_never_deadlocks():
+    result, _ = forks_run("sequential", orders=2, order_s=0.05)
+    assert result.complete and not result.lesson.deadlocked
+
+
+def test_the_menu_offers_the_fixes_the_baristas_know():
+    assert menu.option_of("forks", "fix").choices == forks.FIXES
+
+
+def test_bench_reports_a_deadlock_as_a_row_and_exits_0(capsys):
+    code = main(["bench", "--recipe", "forks", "--baristas", "3", "--modes", "threads",
+                 "--repeat", "1", "--no-warmup", "--order-seconds", "0.2", "--json"])
+    assert code == 0
+    row = json.loads(capsys.readouterr().out)["runs"][0]
+    assert row["deadlocked"] is True and row["cycle"] == [[1, 2], [2, 3], [3, 1]]
+    assert row["stopped"] is True and row["complete"] is False and row["speedup"] is None
