@@ -236,6 +236,9 @@ class Recipe:
     # imported only for a run; its orders, barista steps, shared objects, result and panel.
     kind: str = ""
     options: tuple[Option, ...] = ()  # its switches (CLI flags, shop keys, RunSpec.options)
+    # Whether a speed-up over a sequential run means anything (forks: a deadlock has none),
+    # so the shop times a sequential baseline before its first run (ui/baseline.py).
+    speedup: bool = True
 
     @property
     def sized(self) -> bool:
@@ -261,7 +264,7 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     # and its fixes (core/workloads/forks.py); F steps through the fixes.
     Recipe("forks", "f", "forks (locks: deadlock)",
            "dining philosophers: each takes its left fork, then its right (deadlock; --fix)",
-           sizing=OWN_UNIT, script=False, kind="chaishop.core.workloads.forks:KIND",
+           sizing=OWN_UNIT, script=False, speedup=False, kind="chaishop.core.workloads.forks:KIND",
            options=(Option("fix", ("none", "order", "waiter", "trylock"), key="F",
                            help="how the baristas avoid the deadlock: none, a global order "
                                 "(lower fork first), a waiter (N-1 seats), trylock with back-off"),)),

@@ -26,6 +26,9 @@ from chaishop.core.workloads.lesson_kind import LessonRun
 from chaishop.core.workloads.waitfor import Cycle, WaitFor, canonical
 
 
+NONE_SHARED = "none shared: a table each"  # subinterpreters, Dask workers (shared is None)
+
+
 def table_kind(mode: str) -> str:
     """Whose locks a mode's baristas share: the lesson's words and ForksResult.locks."""
     m = MODE[mode]
@@ -33,7 +36,7 @@ def table_kind(mode: str) -> str:
         return "asyncio.Lock" if m.event_loop else "threading.Lock"
     if m.shared_memory:
         return "multiprocessing.Lock"
-    return "none shared: a table each"
+    return NONE_SHARED
 
 
 def make_table(mode: str, count: int, fix: str) -> forks.Table | None:
