@@ -50,7 +50,7 @@ class LessonPanel(Static):
             return
         if RECIPE[spec.recipe].lesson == SHARED_STATE:
             how = lessons.till_sharing(spec.mode, spec.share)
-            lock = lessons.lock_name(spec.mode, spec.share) if spec.lock else "off"
+            lock = lessons.lock_name(spec.mode, spec.share, spec.wrong_lock) if spec.lock else "off"
             self.border_title = f"Till · {spec.mode} · {how}"
             self.border_subtitle = f"lock (l): {lock} · share (x): {'on' if spec.share else 'off'}"
         else:

@@ -89,6 +89,7 @@ class RunSpec:
     timeout_s: float | None = None  # an order taking longer fails its barista
     baseline: bool = False  # a sequential run the shop started by itself to measure speed-ups
     lock: bool = False  # till: the mode's lock around each update
+    wrong_lock: bool = False  # till, with lock: each barista takes a lock of its own (--lock wrong)
     share: bool = False  # till, haul: share memory between processes instead of copying
     ring: str = "split"  # till: "split" (read, a call or an await, write) or "plain" (+= 1)
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
