@@ -79,3 +79,15 @@ def test_bench_reports_a_deadlock_as_a_row_and_exits_0(capsys):
     row = json.loads(capsys.readouterr().out)["runs"][0]
     assert row["deadlocked"] is True and row["cycle"] == [[1, 2], [2, 3], [3, 1]]
     assert row["stopped"] is True and row["complete"] is False and row["speedup"] is None
+
+
+def test_the_chrome_trace_shows_each_barista_waiting_for_its_lock_until_the_end():
+    from chaishop.core.measure.trace import Recorder, trace_events
+
+    rec = Recorder()
+    run(ev.RunSpec("threads", "forks", 3, 6, 0, 0.2), rec)
+    waits = [e for e in trace_events(rec.runs) if e.get("cat") == "lock"]
+    last = {e["tid"]: e for e in waits}  # each barista's last wait: for its right fork, to the end
+    assert [last[b]["name"] for b in (1, 2, 3)] == ["waits for lock 2", "waits for lock 3",
+                                                    "waits for lock 1"]
+    assert all(e["dur"] >= 0.3e6 for e in last.values())  # the deadlock stood the whole grace

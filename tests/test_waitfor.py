@@ -67,3 +67,11 @@ def test_waits_are_timed_per_barista_and_seats_never_make_a_cycle():
     g.feed(1, ("hold", 1), 3.0)
     assert g.find_cycle() is None
     assert g.waits_at(4.0) == {1: 2.5, 2: 3.0}  # barista 2 still waiting: counted so far
+
+
+def test_wait_spans_run_from_a_wait_to_the_next_word_or_the_end():
+    from chaishop.core.workloads.waitfor import GONE, wait_spans
+
+    words = [(1, ("wait", 1), 0.0), (1, ("hold", 1), 0.5), (2, ("seat-wait", 0), 0.1),
+             (1, ("wait", 2), 1.0), (2, (GONE,), 1.5)]
+    assert sorted(wait_spans(words, 3.0)) == [(1, 1, 0.0, 0.5), (1, 2, 1.0, 3.0), (2, 0, 0.1, 1.5)]

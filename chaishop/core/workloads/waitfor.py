@@ -111,6 +111,25 @@ class WaitFor:
                    for i, (b, f) in enumerate(cycle))
 
 
+GONE = "gone"  # not a barista's word: wait_spans' mark for a barista that clocked off
+
+
+def wait_spans(words, end: float) -> list[tuple[int, int, float, float]]:
+    """(barista, lock, start, end) of every wait for a lock (lock 0: a seat), from
+    (barista, word, t) in time order; a wait ends at the barista's next word (its hold, or
+    GONE), or at ``end`` if the run ended first (a deadlock's last waits)."""
+    open_: dict[int, tuple[int, float]] = {}
+    spans = []
+    for barista, word, t in words:
+        if barista in open_:
+            lock, began = open_.pop(barista)
+            spans.append((barista, lock, began, t))
+        if word and word[0] in (WAIT, SEAT_WAIT):
+            open_[barista] = (word[1] if len(word) > 1 else 0, t)
+    spans += [(b, lock, began, end) for b, (lock, began) in open_.items()]
+    return spans
+
+
 def canonical(cycle: Cycle) -> Cycle:
     """The same cycle, starting at its lowest-numbered barista (one way to say each cycle)."""
     if not cycle:
