@@ -41,7 +41,7 @@ def cmd_code(args) -> int:
         raise CliError(reason)
     orders = args.orders or 2 * args.baristas
     print(render(args.script_mode, args.recipe, args.baristas, orders, order_size(args),
-                 args.order_seconds), end="")
+                 args.order_seconds, getattr(args, "options", ())), end="")
     return 0
 
 

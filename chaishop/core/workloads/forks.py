@@ -220,5 +220,10 @@ class Forks(LessonKind):
     def work(self, order, rep, control, shared, aio: bool):
         return meal(order, rep, control, shared, aio)
 
+    def script_values(self, spec: ev.RunSpec) -> dict:
+        """`chaishop code MODE --recipe forks`: the numbers its template (scripts/) needs."""
+        return {"think_s": f"{spec.order_s * THINK_SHARE:g}", "eat_s": f"{spec.order_s * EAT_SHARE:g}",
+                "fix": spec.option("fix") or NONE}
+
 
 KIND = Forks()
