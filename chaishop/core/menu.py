@@ -236,9 +236,7 @@ class Recipe:
     # imported only for a run; its orders, barista steps, shared objects, result and panel.
     kind: str = ""
     options: tuple[Option, ...] = ()  # its switches (CLI flags, shop keys, RunSpec.options)
-    # Whether a speed-up over a sequential run means anything (forks: a deadlock has none),
-    # so the shop times a sequential baseline before its first run (ui/baseline.py).
-    speedup: bool = True
+    speedup: bool = True  # a speed-up means something: the shop times a baseline (not forks)
 
     @property
     def sized(self) -> bool:
@@ -260,8 +258,7 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("haul", "h", "haul (big payloads: moving data)",
            "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
            lesson=MOVING_DATA, script=False),
-    # Dining philosophers on the mode's real locks: a deadlock found in a wait-for graph,
-    # and its fixes (core/workloads/forks.py); F steps through the fixes.
+    # Dining philosophers on real locks: a deadlock, found and fixed (core/workloads/forks.py).
     Recipe("forks", "f", "forks (locks: deadlock)",
            "dining philosophers: each takes its left fork, then its right (deadlock; --fix)",
            sizing=OWN_UNIT, script=False, speedup=False, kind="chaishop.core.workloads.forks:KIND",
