@@ -64,6 +64,10 @@ class LessonPanel(Static):
         else:
             self.ledger.observe(e)
 
+    def pane_word(self, e: ev.Event) -> str:
+        """A lesson's word about ``e`` for its barista's log ("" : the pane's own line)."""
+        return self.view.pane_word(e) if self.view is not None and e.word else ""
+
     def _live(self) -> str:
         s = self.spec
         if self.view is not None:

@@ -35,6 +35,9 @@ def test_live_lines_say_who_holds_what_then_the_cycle_when_it_closes():
         "who waits for fork 1, held by barista 1: deadlock after 0.84 s.")
     view.observe(ev.Event(ev.FINISHED, 3, "x", t=12.0))  # the cancel: the cycle is gone
     assert "deadlock" not in view.live()
+    # each barista's log says it too
+    assert view.pane_word(word(3, 10.84, "wait", 1)) == "waits for fork 1"
+    assert view.pane_word(word(2, 11.0, "retry", 2)) == "puts fork 2 back: the next one is taken"
 
 
 def forks_result(fix: str, deadlocked: bool, served: int, wall_s: float, run: int, retries=0,

@@ -36,6 +36,9 @@ FIX_WHY = {
 }
 LIVELOCK = ("Many retries per meal: the baristas keep politely putting forks back (livelock "
             "pressure); the random pause is what lets one of them through.")
+PANE_WORDS = {"wait": "waits for fork {}", "hold": "holds fork {}", "drop": "puts fork {} down",
+              "retry": "puts fork {} back: the next one is taken", "seat-wait": "waits for a seat",
+              "seated": "seated by the waiter"}
 SHARES_NOTHING = ("Nothing shared here: each {barista} set a table of its own (subinterpreters "
                   "and Dask workers get no shared lock), so nobody waited.")
 
@@ -66,6 +69,10 @@ class ForksView(LessonView):
             self.cycle, self.formed_t = canonical(found), e.t
         elif self.cycle is not None and not self.graph.still(self.cycle):
             self.cycle = self.formed_t = None
+
+    def pane_word(self, e: ev.Event) -> str:
+        what, lock = e.word[0], (e.word[1] if len(e.word) > 1 else 0)
+        return PANE_WORDS.get(what, "").format(lock)
 
     def live(self) -> str:
         if self.cycle is not None:
