@@ -75,3 +75,11 @@ def test_wait_spans_run_from_a_wait_to_the_next_word_or_the_end():
     words = [(1, ("wait", 1), 0.0), (1, ("hold", 1), 0.5), (2, ("seat-wait", 0), 0.1),
              (1, ("wait", 2), 1.0), (2, (GONE,), 1.5)]
     assert sorted(wait_spans(words, 3.0)) == [(1, 1, 0.0, 0.5), (1, 2, 1.0, 3.0), (2, 0, 0.1, 1.5)]
+
+
+def test_a_long_cycle_is_told_by_its_ends_and_its_length():
+    cycle = [(b, b % 100 + 1) for b in range(1, 101)]
+    text = describe(cycle)
+    assert text.startswith("barista 1 waits for fork 2, held by barista 2, who waits for fork 3")
+    assert "... 92 more baristas ..." in text
+    assert text.endswith("who waits for fork 1, held by barista 1") and len(text) < 600

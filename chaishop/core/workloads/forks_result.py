@@ -61,8 +61,13 @@ class ForksResult(LessonResult):
     def cells(f: dict) -> list[str]:
         after = f.get("deadlock_after_s")
         dead = f"yes, after {after:.2f} s" if f.get("deadlocked") and after is not None else "no"
-        cycle = " > ".join(f"b{b}" for b, _ in f.get("cycle") or []) or "-"
-        waits = " ".join(f"{s:.1f}" for s in (f.get("wait_s") or {}).values()) or "-"
+        links = [f"b{b}" for b, _ in f.get("cycle") or []]
+        if len(links) > 6:  # a big table: its ends and its length
+            links = links[:3] + [f"...({len(links)})"] + links[-1:]
+        cycle = " > ".join(links) or "-"
+        each = list((f.get("wait_s") or {}).values())
+        waits = (" ".join(f"{s:.1f}" for s in each) if len(each) <= 6 else
+                 f"{min(each):.1f} to {max(each):.1f} ({len(each)})") or "-"
         return [str(f.get("fix")), dead, cycle, waits, str(f.get("retries", 0))]
 
     @staticmethod

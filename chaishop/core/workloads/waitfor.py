@@ -138,8 +138,9 @@ def canonical(cycle: Cycle) -> Cycle:
     return cycle[i:] + cycle[:i]
 
 
-def describe(cycle: Cycle, fork_word: str = "fork") -> str:
-    """'barista 1 waits for fork 2, held by barista 2, who waits for fork 3, ... held by barista 1'."""
+def describe(cycle: Cycle, fork_word: str = "fork", limit: int = 8) -> str:
+    """'barista 1 waits for fork 2, held by barista 2, who waits for fork 3, ... held by barista 1';
+    a cycle longer than ``limit`` keeps its first and last links and says how many it skipped."""
     if not cycle:
         return ""
     parts = []
@@ -147,4 +148,7 @@ def describe(cycle: Cycle, fork_word: str = "fork") -> str:
         holder = cycle[(i + 1) % len(cycle)][0]
         lead = f"barista {b} waits" if i == 0 else "who waits"
         parts.append(f"{lead} for {fork_word} {f}, held by barista {holder}")
+    if len(parts) > limit:
+        skipped = len(parts) - limit  # shown: the first limit - 2 links and the last 2
+        parts = parts[:limit - 2] + [f"... {skipped} more baristas ..."] + parts[-2:]
     return ", ".join(parts)
