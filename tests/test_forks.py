@@ -91,3 +91,24 @@ def test_the_chrome_trace_shows_each_barista_waiting_for_its_lock_until_the_end(
     assert [last[b]["name"] for b in (1, 2, 3)] == ["waits for lock 2", "waits for lock 3",
                                                     "waits for lock 1"]
     assert all(e["dur"] >= 0.3e6 for e in last.values())  # the deadlock stood the whole grace
+
+
+def test_a_deadlock_ended_by_esc_before_the_grace_is_still_a_deadlock():
+    from chaishop.core.workloads.forks_run import ForksRun
+
+    class Crew:
+        cancels = 0
+
+        def cancel(self):
+            self.cancels += 1
+
+    spec = ev.RunSpec("threads", "forks", 2, 2, 1, 1.0)
+    lesson = ForksRun(spec, Crew(), [], None, t0=100.0, grace_s=60.0)
+    for b, left, right in ((1, 1, 2), (2, 2, 1)):
+        lesson.observe(ev.Event(ev.PROGRESS, b, "t", t=100.1, word=("hold", left)))
+        lesson.observe(ev.Event(ev.PROGRESS, b, "t", t=100.4, word=("wait", right)))
+    for b in (1, 2):  # esc: the kitchen cancelled the run long before the grace was up
+        lesson.observe(ev.Event(ev.FINISHED, b, "t", t=100.9, detail="cancelled"))
+    result = lesson.settle(ev.RunResult("threads", "forks", 2, 2, 1, 0.9, 0.0, 0.0, 0, 0, True))
+    assert result.lesson.deadlocked and result.lesson.cycle == ((1, 2), (2, 1))
+    assert round(result.lesson.deadlock_after_s, 3) == 0.4 and lesson.crew.cancels == 0

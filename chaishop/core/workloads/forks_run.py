@@ -82,13 +82,14 @@ class ForksRun(LessonRun):
     def observe(self, e: ev.Event) -> None:
         with self._lock:
             if e.kind in ev.TERMINAL_KINDS:
+                if self.cycle is not None and self.graph.still(self.cycle):
+                    # A barista in a standing cycle can only leave by the run's end (esc, or
+                    # this run's own cancel): the deadlock lasted until then.
+                    self.deadlocked = True
                 self.graph.gone(e.barista, e.t)
             elif e.kind == ev.DONE:
                 self.served += 1
-            word = getattr(e, "word", ())
-            if not word:
-                return
-            found = self.graph.feed(e.barista, word, e.t)
+            found = self.graph.feed(e.barista, e.word, e.t) if e.word else None
             if found and self.cycle is None:
                 self.cycle, self.formed_t = found, e.t
                 self._timer = threading.Timer(self.grace_s, self._end)
