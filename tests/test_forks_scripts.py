@@ -19,8 +19,9 @@ def forks_script(tmp_path, capsys, mode: str, fix: str = "none") -> list[str]:
     return [sys.executable, "-I", str(path)]
 
 
-@pytest.mark.parametrize("mode", ["threads", "asyncio"])
-@pytest.mark.parametrize("fix", ["order", "trylock"])
+@pytest.mark.parametrize("mode,fix", [("threads", "order"), ("threads", "trylock"),
+                                      ("asyncio", "order"), ("asyncio", "trylock"),
+                                      ("processes", "waiter")])
 def test_a_fixed_script_serves_every_meal(tmp_path, capsys, mode, fix):
     proc = subprocess.run(forks_script(tmp_path, capsys, mode, fix), capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -30,7 +31,7 @@ def test_a_fixed_script_serves_every_meal(tmp_path, capsys, mode, fix):
 
 
 @pytest.mark.slow  # the script waits 2 s without a meal before it calls it a deadlock
-@pytest.mark.parametrize("mode", ["threads", "asyncio"])
+@pytest.mark.parametrize("mode", ["threads", "asyncio", "processes"])
 def test_the_naive_script_deadlocks_says_who_waits_for_whom_and_exits(tmp_path, capsys, mode):
     argv = forks_script(tmp_path, capsys, mode)
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60,
@@ -44,7 +45,7 @@ def test_the_naive_script_deadlocks_says_who_waits_for_whom_and_exits(tmp_path, 
 
 def test_no_script_where_none_is_written(capsys):
     with pytest.raises(SystemExit) as exc:
-        main(["code", "processes", "--recipe", "forks"])
+        main(["code", "sequential", "--recipe", "forks"])
     assert exc.value.code == 2
-    assert "no standalone script for the forks recipe with processes (scripts exist for " \
-           "threads, asyncio)" in capsys.readouterr().err
+    assert "no standalone script for the forks recipe with sequential (scripts exist for " \
+           "threads, processes, asyncio)" in capsys.readouterr().err
