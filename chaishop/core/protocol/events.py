@@ -89,12 +89,12 @@ class RunSpec:
     timeout_s: float | None = None  # an order taking longer fails its barista
     baseline: bool = False  # a sequential run the shop started by itself to measure speed-ups
     lock: bool = False  # till: the mode's lock around each update
-    wrong_lock: bool = False  # till, with lock: each barista takes a lock of its own (--lock wrong)
     share: bool = False  # till, haul: share memory between processes instead of copying
     ring: str = "split"  # till: "split" (read, a call or an await, write) or "plain" (+= 1)
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
     # A lesson's switches (core/menu.py Recipe.options): (name, choice) pairs; see option().
     options: tuple[tuple[str, str], ...] = ()
+    wrong_lock: bool = False  # till, with lock: each barista takes a lock of its own (--lock wrong)
 
     def option(self, name: str) -> str:
         """The choice of the recipe's switch ``name``: as given, else the menu's default."""
