@@ -112,3 +112,13 @@ def test_a_deadlock_ended_by_esc_before_the_grace_is_still_a_deadlock():
     result = lesson.settle(ev.RunResult("threads", "forks", 2, 2, 1, 0.9, 0.0, 0.0, 0, 0, True))
     assert result.lesson.deadlocked and result.lesson.cycle == ((1, 2), (2, 1))
     assert round(result.lesson.deadlock_after_s, 3) == 0.4 and lesson.crew.cancels == 0
+
+
+def test_bench_csv_gives_the_cycle_and_the_waits_as_json(capsys):
+    import csv
+
+    assert main(["bench", "--recipe", "forks", "--baristas", "2", "--modes", "asyncio",
+                 "--repeat", "1", "--no-warmup", "--order-seconds", "0.2", "--csv"]) == 0
+    row = next(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert row["deadlocked"] == "True" and json.loads(row["cycle"]) == [[1, 2], [2, 1]]
+    assert set(json.loads(row["wait_s"])) == {"1", "2"}
