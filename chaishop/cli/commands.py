@@ -41,7 +41,7 @@ def cmd_code(args) -> int:
         raise CliError(reason)
     orders = args.orders or 2 * args.baristas
     print(render(args.script_mode, args.recipe, args.baristas, orders, order_size(args),
-                 args.order_seconds), end="")
+                 args.order_seconds, getattr(args, "options", ())), end="")
     return 0
 
 
@@ -74,7 +74,8 @@ def cmd_bench(args) -> int:
     try:
         report = bench.bench(args.modes, args.recipe, args.baristas, args.orders, size,
                              args.order_seconds, repeat=args.repeat, warmup=not args.no_warmup,
-                             lock=args.lock, share=args.share, ring=args.ring,
+                             lock=bool(args.lock), wrong_lock=args.lock == "wrong",
+                             share=args.share, ring=args.ring,
                              options=getattr(args, "options", ()),
                              progress=(lambda _: None) if quiet else
                              (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr,

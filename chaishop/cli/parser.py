@@ -39,9 +39,10 @@ def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
                         "--order-seconds; 100000000 reproduces the tutorial)")
     p.add_argument("--order-seconds", type=float_in(0.0, MAX_ORDER_S, low_open=True), default=1.0,
                    metavar="S", help="target duration of one order (default 1)")
-    p.add_argument("--lock", action="store_true",
+    p.add_argument("--lock", nargs="?", const="right", choices=("right", "wrong"), default=None,
                    help="till: put the mode's lock around each update (threading.Lock, "
-                        "Value.get_lock(), asyncio.Lock)")
+                        "Value.get_lock(), asyncio.Lock); 'wrong': each barista takes a lock "
+                        "of its own (it still loses cups)")
     p.add_argument("--share", action="store_true",
                    help="till, haul: processes share memory (a multiprocessing.Value, one "
                         "shared_memory block) instead of each having its own copy")

@@ -236,6 +236,7 @@ class Recipe:
     # imported only for a run; its orders, barista steps, shared objects, result and panel.
     kind: str = ""
     options: tuple[Option, ...] = ()  # its switches (CLI flags, shop keys, RunSpec.options)
+    speedup: bool = True  # a speed-up means something: the shop times a baseline (not forks)
 
     @property
     def sized(self) -> bool:
@@ -257,6 +258,13 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("haul", "h", "haul (big payloads: moving data)",
            "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
            lesson=MOVING_DATA, script=False),
+    # Dining philosophers on real locks: a deadlock, found and fixed (core/workloads/forks.py).
+    Recipe("forks", "f", "forks (locks: deadlock)",
+           "dining philosophers: each takes its left fork, then its right (deadlock; --fix)",
+           sizing=OWN_UNIT, script=False, speedup=False, kind="chaishop.core.workloads.forks:KIND",
+           options=(Option("fix", ("none", "order", "waiter", "trylock"), key="F",
+                           help="how the baristas avoid the deadlock: none, a global order "
+                                "(lower fork first), a waiter (N-1 seats), trylock with back-off"),)),
     # Not offered: like brew, but order #1 is spilled (raises), to show how a crew
     # copes with a barista that crashes while the others go on (tests, faults).
     Recipe("spill", "", "spill (order #1 raises)", cpu_bound=True, script=False),

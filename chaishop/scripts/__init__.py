@@ -52,14 +52,25 @@ def why_none(mode: str, recipe: str) -> str:
                 f"(scripts exist for {', '.join(MODES)})")
     if recipe not in RECIPE:
         return f"unknown recipe {recipe!r}"
+    if RECIPE[recipe].kind:  # a lesson of its own: a template of its own per mode, if any
+        if _own_template(mode, recipe).is_file():
+            return ""
+        have = [m for m in MODES if _own_template(m, recipe).is_file()]
+        return (f"no standalone script for the {recipe} recipe with {mode}"
+                + (f" (scripts exist for {', '.join(have)})" if have else ""))
     if not RECIPE[recipe].script:
         scripted = ", ".join(r.name for r in RECIPE.values() if r.script and r.key)
         return f"no standalone script for the {recipe} recipe yet (scripts exist for {scripted})"
     return ""
 
 
+def _own_template(mode: str, recipe: str):
+    """A lesson of its own's script for ``mode``: RECIPE_MODE.tmpl (forks_threads.tmpl)."""
+    return resources.files(__package__).joinpath(f"{recipe}_{mode}.tmpl")
+
+
 def render(mode: str, recipe: str, baristas: int, orders: int, size: int,
-           order_s: float) -> str:
+           order_s: float, options: tuple = ()) -> str:
     """The standalone script for ``mode`` doing ``orders`` orders of ``recipe``.
 
     Raises :class:`NoScript` (its message: :func:`why_none`) where there is none.
@@ -71,6 +82,15 @@ def render(mode: str, recipe: str, baristas: int, orders: int, size: int,
         baristas = 1  # one barista, by definition
     command = (f"chaishop code {mode} --recipe {recipe} --baristas {baristas} "
                f"--orders {orders} --size {size} --order-seconds {order_s:g}")
+    if RECIPE[recipe].kind:  # its own template, filled with the kind's own numbers
+        from chaishop.core.protocol import events as ev
+        from chaishop.core.workloads.lesson_kind import kind_of
+
+        spec = ev.RunSpec(mode, recipe, baristas, orders, size, order_s, options=tuple(options))
+        command += "".join(f" --{n.replace('_', '-')} {v}" for n, v in options)
+        text = _own_template(mode, recipe).read_text(encoding="utf-8")
+        return Template(text).substitute(command=command, baristas=baristas, orders=orders,
+                                         wall_prefix=WALL_PREFIX, **kind_of(recipe).script_values(spec))
     text = resources.files(__package__).joinpath(f"{mode}.tmpl").read_text(encoding="utf-8")
     return Template(text).substitute(
         command=command, recipe=recipe, baristas=baristas, orders=orders, size=f"{size:_}",

@@ -78,6 +78,7 @@ class ActionsMixin:
             spec = self.baseline.plan(ev.RunSpec(
                 self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
                 timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
+                wrong_lock=self.config.wrong_lock,
                 ring=self.config.ring, options=self.recipe_options(),
                 scheduler=self.config.scheduler if MODE[self.mode].cluster else None))
         spec = dataclasses.replace(spec, run=run)
@@ -203,7 +204,8 @@ class ActionsMixin:
             self.notify("the kitchen is still calibrating: try again in a moment", timeout=3)
             return
         crew = panes_for(self.mode, self.crew)
-        code = render(self.mode, self.recipe, crew, self.orders, size, self.config.order_s)
+        code = render(self.mode, self.recipe, crew, self.orders, size, self.config.order_s,
+                      self.recipe_options())
         command = code.split("Made by: ", 1)[1].split("\n", 1)[0]
         self.push_screen(CodeScreen(code, f"The code behind {self.mode} · {self.recipe} · "
                                           f"crew {crew}", command))

@@ -49,7 +49,8 @@ class BaselinePlanner:
     def plan(self, spec: ev.RunSpec) -> ev.RunSpec:
         """The spec to send now: ``spec``, or its sequential baseline first."""
         self.pending = None
-        if not self.auto or MODE[spec.mode].baseline or self.has_baseline(spec):
+        if not self.auto or MODE[spec.mode].baseline or self.has_baseline(spec) \
+                or not RECIPE[spec.recipe].speedup:  # forks: a deadlock has no speed-up
             return spec
         if summarised(spec.baristas):  # a rush hour: thousands of orders one after another
             return spec

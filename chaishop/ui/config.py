@@ -50,6 +50,7 @@ class ShopConfig:
     auto_baseline: bool = False  # time a sequential baseline before a recipe's first run
     lane_every_s: float = LANE_EVERY_S  # 0: no lane sampling, no live timeline (tests)
     lock: bool = False  # till: the mode's lock around each update (key l)
+    wrong_lock: bool = False  # till: each barista's lock is its own (--lock wrong)
     share: bool = False  # till, haul: processes share memory instead of copying (key x)
     ring: str = "split"  # till: split (read, call, write) or plain (+= 1)
     options: tuple[tuple[str, str], ...] = ()  # the lessons' switches given (RunSpec.options)
@@ -62,7 +63,8 @@ class ShopConfig:
                    order_timeout=getattr(args, "order_timeout", None),
                    scheduler=getattr(args, "scheduler", None),
                    screenshot_dir=args.screenshot_dir, theme=getattr(args, "theme", None),
-                   lock=getattr(args, "lock", False), share=getattr(args, "share", False),
+                   lock=bool(getattr(args, "lock", None)),
+                   wrong_lock=getattr(args, "lock", None) == "wrong", share=getattr(args, "share", False),
                    ring=getattr(args, "ring", "split"), options=getattr(args, "options", ()),
                    **kw)
 

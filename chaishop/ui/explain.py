@@ -155,14 +155,21 @@ the timeline, timed apart from brewing, and it can make processes slower than on
 name. Reading a memoryview is slower than reading a list (each item becomes an int), but \
 the copying is gone.
 
+[b $accent]A deadlock you can watch[/] (recipe [b]forks[/], key [b]f[/]; [b]F[/] steps through the fixes). \
+Each barista takes its left fork (a real lock of the mode), thinks, then waits for its right \
+one: when all hold one, the wait-for graph closes a cycle and nobody ever eats, in threads, \
+processes and asyncio alike. A global order (lower fork first), a waiter (N-1 seats) or \
+try-lock with back-off breaks the cycle; the panel shows what each one costs.
+
 [b $accent]Reading the numbers.[/] [b]wall[/] is the time you wait; [b]CPU[/] is the processor time \
 all baristas used; [b]parallelism[/] = CPU / wall, the average number of cores busy; \
 [b]speed-up[/] = sequential wall / this wall, for the same recipe, orders and order size.
 
 [b $accent]Keys.[/]
   [b]s t p a i d[/] pick the crew and start a run at once
-  [b]b o m g r h[/] pick the recipe (brew, orders, mixed, grind, till, haul) and start a run
+  [b]b o m g r h f[/] pick the recipe (brew, orders, mixed, grind, till, haul, forks), run
   [b]l[/]           till: the mode's lock around each update;  [b]x[/] processes share memory
+  [b]F[/]           forks: the next fix (none, order, waiter, trylock), then a run
   [b]+ -[/]         crew size, then [b]space[/] runs;  [b]escape[/] stops the run
   [b]k[/]           knock out a barista (the others go on)
   [b]R[/]           rush hour: 5,000 baristas, one waiting order each (+ - step 1 ... 10,000)

@@ -78,7 +78,10 @@ class FeedMixin:
             return
         self.run_state.observe(m)
         self.lesson.observe(m)
-        line = self.panes[m.barista - 1].apply(m)
+        pane = self.panes[m.barista - 1]
+        line = pane.apply(m)
+        if said := self.lesson.pane_word(m):  # a lesson's word in the log ("waits for fork 2")
+            line = f"{m.t - pane.t0:6.2f}s   … {said}"
         self.live_timeline.event(m)
         batch = self._lines.setdefault(m.barista, [])
         if line:

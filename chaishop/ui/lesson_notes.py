@@ -18,6 +18,8 @@ from chaishop.core.workloads.till import TillResult
 
 GIL_LINE = "The GIL protects the interpreter's own objects, not your data."
 FREE_LINE = "Free-threaded builds make that visible: even till.cups += 1 loses there."
+WRONG_LOCK_LINE = ("a lock protects data only if everyone who touches the data takes the "
+                   "same lock.")
 CROSSING_LINE = "What crosses a process boundary is copied: pickled, sent, unpickled."
 
 
@@ -50,6 +52,9 @@ def till_why(r: ev.RunResult, gil_enabled: bool, ring: str = "split") -> str:
         hint = " Press x to share a multiprocessing.Value." if MODE[mode].shared_memory else ""
         return (f"Nothing shared: each {where} rang on a till of its own, so nothing was lost, "
                 f"and the owner's till saw none of it.{hint}")
+    if t.wrong_lock:
+        return (f"{lessons.lock_name(mode, t.share, True)}: {WRONG_LOCK_LINE} Each barista "
+                f"held only its own, so {t.cups_lost:,} cups were still lost.")
     if t.lock:
         return (f"{lessons.lock_name(mode, t.share)} around each update: 0 lost. "
                 "The stopwatch shows what it costs.")
@@ -138,8 +143,8 @@ def stopwatch_line(r: ev.RunResult, earlier: list[ev.RunResult]) -> str:
     if isinstance(t, TillResult):
         if t.sharing == lessons.OWN:
             return "a till each · 0 lost"
-        if not t.lock:
-            return f"no lock · {pct(t.cups_lost, t.cups_rung)} of cups lost"
+        if not t.lock or t.wrong_lock:
+            return f"{'wrong' if t.lock else 'no'} lock · {pct(t.cups_lost, t.cups_rung)} of cups lost"
         cost = lock_cost(r, earlier)
         return "lock on · 0 lost" if cost is None else f"lock cost {cost:+.2f} s · 0 lost"
     if isinstance(t, HaulResult):

@@ -50,7 +50,7 @@ class LessonPanel(Static):
             return
         if RECIPE[spec.recipe].lesson == SHARED_STATE:
             how = lessons.till_sharing(spec.mode, spec.share)
-            lock = lessons.lock_name(spec.mode, spec.share) if spec.lock else "off"
+            lock = lessons.lock_name(spec.mode, spec.share, spec.wrong_lock) if spec.lock else "off"
             self.border_title = f"Till · {spec.mode} · {how}"
             self.border_subtitle = f"lock (l): {lock} · share (x): {'on' if spec.share else 'off'}"
         else:
@@ -63,6 +63,10 @@ class LessonPanel(Static):
             self.view.observe(e)
         else:
             self.ledger.observe(e)
+
+    def pane_word(self, e: ev.Event) -> str:
+        """A lesson's word about ``e`` for its barista's log ("" : the pane's own line)."""
+        return self.view.pane_word(e) if self.view is not None and e.word else ""
 
     def _live(self) -> str:
         s = self.spec

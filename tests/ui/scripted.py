@@ -93,6 +93,10 @@ def who(mode: str, b: int) -> str:
 
 def script(spec: ev.RunSpec, size: int = SIZE) -> list[object]:
     """Every message of one run, in time order."""
+    if spec.recipe == "forks":  # a naive table that deadlocks (scripted_forks.py)
+        from scripted_forks import forks_script
+
+        return forks_script(spec, T_READY + 100.0 * spec.run, who)
     f = FIGURES[spec.mode]
     if spec.recipe in ("till", "haul") and not spec.size:  # the kitchen sizes these itself
         spec = dataclasses.replace(spec, size=TILL_CUPS if spec.recipe == "till" else HAUL_INTS)

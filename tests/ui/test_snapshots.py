@@ -54,3 +54,11 @@ def test_haul_copied_then_shared(snap_compare):
     async def before(pilot):
         await scripted_runs(pilot, "phx", "processes")
     assert snap_compare(scripted_app(), terminal_size=SIZE, run_before=before)
+
+
+def test_forks_deadlock_cycle(snap_compare):
+    """Five threads at the table, each holding its left fork: the cycle the wait-for graph
+    found, drawn in words, and how the kitchen ended the run."""
+    async def before(pilot):
+        await scripted_runs(pilot, "f", None)  # a deadlock: the cores sit idle
+    assert snap_compare(scripted_app(baristas=5), terminal_size=SIZE, run_before=before)

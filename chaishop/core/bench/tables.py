@@ -171,8 +171,15 @@ def as_csv(report: BenchReport, per_barista: bool = False) -> str:
     w.writerow(COLUMNS + extra)
     for r in report.rows:
         d = r.to_dict()
-        w.writerow(["" if d.get(c) is None else d.get(c) for c in COLUMNS + extra])
+        w.writerow([_csv_cell(d.get(c)) for c in COLUMNS + extra])
     return out.getvalue()
+
+
+def _csv_cell(v: object) -> object:
+    """A CSV cell: "" for none, JSON for a lesson's list or mapping (forks: cycle, wait_s)."""
+    if v is None:
+        return ""
+    return json.dumps(v) if isinstance(v, (list, dict, tuple)) else v
 
 
 def as_json(report: BenchReport, per_barista: bool = True) -> str:

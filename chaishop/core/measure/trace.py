@@ -14,7 +14,9 @@ each barista a "thread" named by its real identity (thread id, pid, task name);
 track 0 holds the run itself and its start-up.  On a barista's track, "order #n"
 spans TAKEN to DONE, with its brewing and waiting stretches (from
 chaishop.core.measure.timeline, so the trace shows what the shop's timeline shows)
-nested inside.  A failure is an instant event with its reason.
+nested inside, and a lesson's waits for a lock (Event.word "wait" to its next word, forks:
+core.workloads.waitfor) as "waits for lock N" slices.  A failure is an instant event with
+its reason.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Iterable
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.measure import timeline
+from chaishop.core.workloads import waitfor
 
 US = 1e6  # trace timestamps are microseconds
 RUN_TRACK = 0  # tid of a run's own track; baristas are 1..N
@@ -119,6 +122,11 @@ def _run_events(run: TracedRun, pid: int, base: float) -> list[dict]:
         for s in segments:
             if s.state != timeline.IDLE:
                 out.append(span(b, s.state, s.state, s.start, s.end))
+    words = [(e.barista, e.word or (waitfor.GONE,), e.t) for e in sorted(run.events, key=lambda e: e.t)
+             if e.word or e.kind in ev.TERMINAL_KINDS]
+    for b, lock, a, z in waitfor.wait_spans(words, run.t1):  # a lesson's waits for a lock (forks)
+        out.append(span(b, f"waits for lock {lock}" if lock else "waits for a seat", "lock", a, z,
+                        lock=lock))
     for e in run.events:
         if e.kind == ev.FAILED:
             out.append({"ph": "i", "s": "t", "name": "failed", "cat": "failure", "pid": pid,

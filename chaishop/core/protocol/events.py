@@ -94,6 +94,7 @@ class RunSpec:
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
     # A lesson's switches (core/menu.py Recipe.options): (name, choice) pairs; see option().
     options: tuple[tuple[str, str], ...] = ()
+    wrong_lock: bool = False  # till, with lock: each barista takes a lock of its own (--lock wrong)
 
     def option(self, name: str) -> str:
         """The choice of the recipe's switch ``name``: as given, else the menu's default."""
@@ -163,6 +164,12 @@ class LessonResult:
     def figures(self, wall_s: float) -> dict:
         """The figures as the bench and scoreboard exports name them (JSON, CSV)."""
         return {}
+
+    @property
+    def ended_run(self) -> bool:
+        """Whether the lesson itself ended its run (forks: a deadlock found): a stopped run
+        that is the lesson's verdict, not a failure (bench reports it as a row)."""
+        return False
 
     @classmethod
     def cells(cls, f: dict) -> list[str]:

@@ -56,8 +56,10 @@ def till_sharing(mode: str, share: bool) -> str:
     return OWN
 
 
-def lock_name(mode: str, share: bool) -> str:
+def lock_name(mode: str, share: bool, wrong: bool = False) -> str:
     kind = till_sharing(mode, share)
+    if wrong and kind != OWN:  # --lock wrong: a real lock each, that nobody else takes
+        return f"a{'n asyncio' if MODE[mode].event_loop else ' threading'}.Lock each (wrong)"
     if kind == OBJECT:
         return "asyncio.Lock" if MODE[mode].event_loop else "threading.Lock"
     return "Value.get_lock()" if kind == VALUE else "no lock: nothing is shared"
@@ -138,7 +140,8 @@ class Lesson:
             else:
                 counted = till.reading(self.shared.till)
             lesson: ev.LessonResult = till.TillResult(rung, counted, max(0, rung - counted), kind,
-                                                      lock=s.lock, share=s.share)
+                                                      lock=s.lock, share=s.share,
+                                                      wrong_lock=s.lock and s.wrong_lock)
         else:
             spans = list(self.moving)
             if self.filled is not None:
@@ -194,6 +197,9 @@ def prepare(spec: ev.RunSpec, crew, orders: list) -> Lesson | LessonRun:
             lesson.shared = till.Shared(value, value.get_lock() if spec.lock else None, spec.ring)
         else:
             lesson.shared = till.Shared(None, None, spec.ring)
+        if spec.lock and spec.wrong_lock and lesson.shared.till is not None:  # --lock wrong
+            lesson.shared.lock = None
+            lesson.shared.own_lock = till.TASK_LOCK if MODE[spec.mode].event_loop else till.THREAD_LOCK
         crew.shared = lesson.shared
     elif lesson_of == MOVING_DATA and spec.share and MODE[spec.mode].shared_memory and orders:
         lesson.filled = haul.Filled(orders[0].payload)

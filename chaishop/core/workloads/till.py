@@ -35,6 +35,8 @@ from chaishop.core.protocol.events import LessonResult
 SPLIT = "split"  # read, a call (threads) or an await (asyncio), write
 PLAIN = "plain"  # till.cups += 1
 
+THREAD_LOCK, TASK_LOCK = "threading.Lock", "asyncio.Lock"  # the lock a barista makes (--lock wrong)
+
 # How a mode's baristas share the till (lessons.till_sharing): a run's TillResult.sharing.
 OBJECT, VALUE, OWN = "one Python object", "multiprocessing.Value", "a till each"
 
@@ -61,6 +63,9 @@ class Shared:
     lock: object | None = None  # held around each update, or None
     ring: str = SPLIT
     own: bool = False  # True once a barista made a till of its own
+    # --lock wrong: each barista makes a lock of its own (THREAD_LOCK or TASK_LOCK) to hold
+    # around its updates: a real lock, that nobody else ever takes.
+    own_lock: str = ""
 
 
 def check(cups: int) -> int:
@@ -148,6 +153,14 @@ def for_barista(shared: Shared | None, ring: str = SPLIT) -> Shared:
         shared = Shared(ring=ring)
     if shared.till is None:
         return Shared(Till(), None, shared.ring, own=True)
+    if shared.own_lock:  # the wrong lock: one of its own, around the shared till
+        if shared.own_lock == TASK_LOCK:
+            import asyncio
+
+            return Shared(shared.till, asyncio.Lock(), shared.ring)
+        import threading
+
+        return Shared(shared.till, threading.Lock(), shared.ring)
     return shared
 
 
@@ -242,15 +255,16 @@ class TillResult(LessonResult):
     sharing: str  # how this mode's baristas share the till: OBJECT, VALUE or OWN
     lock: bool = False  # the mode's lock around each update
     share: bool = False  # --share: processes ring on a multiprocessing.Value
+    wrong_lock: bool = False  # with lock: each barista held a lock of its own (--lock wrong)
 
     # chaishop bench (core.bench.tables): the CSV columns and the table's headings it adds
-    KEYS = ("cups_rung", "cups_counted", "cups_lost", "till", "lock")
+    KEYS = ("cups_rung", "cups_counted", "cups_lost", "till", "lock", "wrong_lock")
     HEADERS = ("cups rung", "counted", "lost", "till")
 
     def figures(self, wall_s: float) -> dict:
         return {"cups_rung": self.cups_rung, "cups_counted": self.cups_counted,
                 "cups_lost": self.cups_lost, "till": self.sharing, "lock": self.lock,
-                "share": self.share}
+                "share": self.share, "wrong_lock": self.wrong_lock}
 
     @staticmethod
     def cells(f: dict) -> list[str]:
@@ -265,12 +279,17 @@ class TillResult(LessonResult):
         r = rows[0]
         cups = " or ".join(f"{s:,}" for s in sorted({row.result.size for row in rows}))
         lock = "with the mode's lock" if r.figures.get("lock") else "no lock"
+        if r.figures.get("lock") and r.figures.get("wrong_lock"):
+            lock = "the wrong lock: each barista a lock of its own"
         return f"{r.result.orders} orders of {cups} cups each (calibrated per mode) · {lock}"
 
     @staticmethod
     def notes(rows) -> list[str]:
         notes = ["", ("lost = cups rung but not counted: two baristas read the same count and "
                       "both wrote it back plus one.")]
+        if any(row.figures.get("wrong_lock") for row in rows):
+            notes.append("--lock wrong: each barista held a lock of its own; a lock protects data "
+                         "only if everyone who touches the data takes the same lock.")
         if any(row.figures.get("till") == OWN for row in rows):
             notes.append("'a till each': nothing shared, so nothing lost; the owner sees none "
                          "of those cups (--share gives processes a multiprocessing.Value).")

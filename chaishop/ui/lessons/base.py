@@ -4,6 +4,7 @@
         titles()               the panel's border title and subtitle (the switches in force)
         observe(event)         every event of the run (state only: the panel draws at 10 Hz)
         live()                 the panel's text while the run is on
+        pane_word(event)       an event's word as its barista's log line ("waits for fork 2")
         finish(result, earlier)  the verdict: what was measured, why, what a switch cost
 """
 
@@ -27,6 +28,10 @@ class LessonView:
         pass
 
     def live(self) -> str:
+        return ""
+
+    def pane_word(self, e: ev.Event) -> str:
+        """The barista's log line for an event with a word ("": the pane's own line)."""
         return ""
 
     def finish(self, result: ev.RunResult, earlier: list[ev.RunResult]) -> str:
