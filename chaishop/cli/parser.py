@@ -65,7 +65,8 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"chaishop {__version__}")
     parser.add_argument("--mode", type=one_mode, default=DEFAULT_MODE,
                         metavar="{" + ",".join(available_modes()) + "}",
-                        help="the crew to open with")
+                        help="the crew to open with (shop keys s t p a i d: interpreters need "
+                             "Python 3.12+, dask needs chaishop[dask]; listed: usable here)")
     _add_shop_options(parser, MAX_SHOP_CREW)
     parser.add_argument("--start", action="store_true",
                         help="start a run of --mode at once, as its key would (for recordings "

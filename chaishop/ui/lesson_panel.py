@@ -53,7 +53,7 @@ class LessonPanel(Static):
         s = self.spec
         if RECIPE[s.recipe].lesson == SHARED_STATE:
             own = lessons.till_sharing(s.mode, s.share) == lessons.OWN
-            on_till = max(self.ledger.readings.values(), default=0)
+            on_till = self.ledger.shared_till()  # never above the cups rung
             return notes.till_live(s, sum(self.ledger.cups.values()), on_till, own)
         return notes.haul_live(s, self.ledger.transfer)
 

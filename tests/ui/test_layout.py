@@ -71,3 +71,64 @@ async def test_single_core_machine_is_said_clearly():
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         assert "1 core: nothing can run in parallel" in str(app.header.render())
+
+
+# -- the projector preset (120x36): what the lesson needs on one screen ----------------
+
+def _board_rows(app) -> list[str]:
+    """The scoreboard's rows as a person reads them on screen (inside its region)."""
+    from test_presenter import screen_lines
+
+    r = app.scoreboard.region
+    return [line[r.x:r.right] for line in screen_lines(app)[r.y:r.bottom]]
+
+
+async def test_at_120x36_the_scoreboard_shows_baseline_threads_and_processes():
+    app = scripted_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scripted_runs(pilot, "stp", "processes")
+        rows = "\n".join(_board_rows(app))
+        for mode in ("sequential", "threads", "processes"):
+            assert mode in rows, rows
+        assert rows.count("×") >= 3, rows  # each with its speed-up
+        assert app.timeline.region.height > 0 and app.gil.region.height > 0  # not traded away
+
+
+async def test_at_120x36_a_lesson_keeps_the_scoreboard_and_says_what_gave_way():
+    app = scripted_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scripted_runs(pilot, "str", "threads")  # brew runs, then the till
+        rows = "\n".join(_board_rows(app))
+        assert rows.count("sequential") >= 1 and "threads" in rows and "till" in rows, rows
+        # Nothing drawn half: the gauges gave way whole, and the CPU meter's border says so.
+        assert app.gil.region.height == 0 and app.timeline.region.height == 0
+        assert "timeline" in str(app.cpu.border_subtitle)
+        assert app.lesson.region.height > 0 and app.scoreboard.region.bottom <= 35
+        await pilot.resize_terminal(120, 50)  # room enough: everything back
+        await pilot.pause()
+        assert app.gil.region.height > 0 and app.timeline.region.height > 0
+        assert not app.cpu.border_subtitle
+
+
+async def test_at_80x24_the_missing_gauges_are_named_in_one_line():
+    app = scripted_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scripted_runs(pilot, "st", "threads")
+        assert app.gil.region.height == 0 and app.timeline.region.height == 0
+        assert "GIL" in str(app.cpu.border_subtitle)
+        assert "threads" in "\n".join(_board_rows(app))
+
+
+def test_pane_titles_fit_at_120_and_80_columns():
+    from chaishop.core.menu import MODE_NAMES, mode_note
+    from chaishop.ui import layout
+
+    for width in (80, 120):
+        room = width - (layout.SIDE_W_NARROW if width < layout.WIDE_W else layout.SIDE_W_WIDE) - 4
+        for m in MODE_NAMES:
+            titles = (f"Baristas · {m}: {mode_note(m)}", f"Baristas · {m}: {mode_note(m, short=True)}",
+                      f"{m}: {mode_note(m, short=True)}", f"Baristas · {m}")
+            shown = layout.fit_title(width, *titles)
+            assert len(shown) <= room and shown in titles, (width, shown)
+            if width == 120:  # the projector preset keeps what the crew is, in a few words
+                assert mode_note(m, short=True) in shown, shown
