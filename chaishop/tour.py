@@ -14,13 +14,53 @@ numbers the run really produced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, Sequence
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Protocol, Sequence
 
 from chaishop.core.menu import MODE, RECIPE
 
 # Seconds a caption stays up after its run, at --speed 1: time to read the screen.
 PAUSE_S = 3.0
+# Whatever --speed, a caption stays up at least this long: --speed shortens the orders and
+# the pauses, never the time to read (at --speed 4 a caption was up for 1-1.5 s).
+CAPTION_MIN_S = 3.0
+# Without --no-exit the finale stays until a key, or this many caption minimums (said on it).
+FINALE_CAPTIONS = 5
+# Tests only: a shorter minimum (and finale), so that tours played several times stay fast.
+CAPTION_MIN_ENV = "CHAISHOP_CAPTION_MIN_S"
+
+
+def caption_min_s(env: Mapping[str, str] = os.environ) -> float:
+    """The caption minimum: CAPTION_MIN_S, unless a test set CAPTION_MIN_ENV (seconds >= 0)."""
+    try:
+        return max(0.0, float(env.get(CAPTION_MIN_ENV, CAPTION_MIN_S)))
+    except ValueError:
+        return CAPTION_MIN_S
+
+
+@dataclass
+class Pacing:
+    """How long the tour's captions stay up: the pause divided by the speed, but never less
+    than ``min_s`` since the caption was shown.  ``clock`` is injected by tests."""
+
+    speed: float
+    min_s: float = CAPTION_MIN_S
+    clock: Callable[[], float] = time.monotonic
+    shown_at: float | None = field(default=None, init=False)
+
+    def shown(self) -> None:
+        self.shown_at = self.clock()
+
+    def hold_s(self) -> float:
+        """Seconds the caption on screen must stay before the next one replaces it."""
+        since = 0.0 if self.shown_at is None else self.clock() - self.shown_at
+        return max(PAUSE_S / self.speed - since, self.min_s - since, 0.0)
+
+    @property
+    def finale_s(self) -> float:
+        return FINALE_CAPTIONS * self.min_s
 
 
 class MachineLike(Protocol):  # chaishop.core.machine.Machine, or a test's stand-in
@@ -65,18 +105,18 @@ TOUR: tuple[TourStep, ...] = (
              "expect cups to go missing. Press l later for a lock."),
     TourStep("processes", "brew", 2, 4,
              "Two process baristas, each with its own interpreter and GIL: they can brew at "
-             "the same instant. Expect both cores to light up and the stopwatch to drop "
-             "towards half."),
+             "the same instant. Watch the CPU meter (are both cores busy?) and the stopwatch: "
+             "how close does it come to half the sequential time on this machine?"),
     TourStep("sequential", "grind", 1, 4,
              "The exception to the rule: grind hashes big buffers in C (hashlib). "
              "One barista first: the time to beat."),
     TourStep("threads", "grind", 2, 4,
              "The GIL guards Python bytecode; C code can let go of it. hashlib does, "
-             "so expect two threads to grind on both cores while the GIL gauge stays low."),
+             "so watch the CPU meter (two threads, both cores?) and the GIL gauge (low?)."),
     TourStep("processes", "haul", 2, 4,
              "Each order now carries a list of millions of numbers. A process gets a copy: "
-             "pickled, piped, unpickled (▒ on the timeline). Expect most of their time to go "
-             "to moving data; press x later to share memory instead."),
+             "pickled, piped, unpickled (▒ on the timeline). Watch how much of their time "
+             "goes to moving data; press x later to share memory instead."),
     TourStep("sequential", "orders", 1, 4,
              "Now I/O-bound orders: each one is mostly waiting. One barista waits "
              "for each order in turn: the baseline for waiting."),

@@ -63,3 +63,54 @@ def test_finale_names_the_fastest_crew_per_recipe_as_measured():
     slow = finale(runs[:3], [1.0, 0.36, 0.33])
     assert "On brew, no crew beat sequential (best: threads, 0.36x)." in slow
     assert "Fastest here on brew, threads" not in slow
+
+
+# -- pacing: a caption stays readable whatever --speed (an injected clock, no waiting) ----------
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_at_speed_4_each_caption_stays_3_s_by_default():
+    from chaishop.tour import CAPTION_MIN_ENV, CAPTION_MIN_S, Pacing, caption_min_s
+
+    assert caption_min_s({}) == CAPTION_MIN_S == 3.0  # the real default, without the test knob
+    assert caption_min_s({CAPTION_MIN_ENV: "0.5"}) == 0.5
+    assert caption_min_s({CAPTION_MIN_ENV: "soon"}) == 3.0  # a bad value: the default
+    clock = FakeClock()
+    pacing = Pacing(4.0, caption_min_s({}), clock)
+    pacing.shown()
+    assert pacing.hold_s() == 3.0  # not PAUSE_S / 4 = 0.75 s
+    clock.now += 2.0
+    assert pacing.hold_s() == 1.0  # the rest of the 3 s since it was shown
+    clock.now += 5.0
+    assert pacing.hold_s() == 0.0
+    for speed in (1.0, 20.0, 100.0):  # whatever the speed
+        p = Pacing(speed, 3.0, clock)
+        p.shown()
+        assert p.hold_s() >= 3.0
+    slow = Pacing(0.5, 3.0, clock)  # slower than 1: the pause is longer than the minimum
+    slow.shown()
+    assert slow.hold_s() == 6.0
+    assert Pacing(4.0, 3.0).finale_s == 15.0  # what the finale says on screen
+
+
+def test_the_app_takes_the_real_minimum_unless_the_test_knob_is_set(monkeypatch):
+    from chaishop.tour import CAPTION_MIN_ENV, CAPTION_MIN_S
+    from chaishop.ui.config import ShopConfig
+
+    monkeypatch.delenv(CAPTION_MIN_ENV, raising=False)
+    assert ShopConfig().caption_min_s == CAPTION_MIN_S
+    monkeypatch.setenv(CAPTION_MIN_ENV, "0")
+    assert ShopConfig().caption_min_s == 0.0
+
+
+def test_captions_say_what_to_watch_not_what_the_run_will_give():
+    for step in TOUR:
+        for m in (GIL_ON, GIL_OFF):
+            text = caption_for(step, m)
+            assert "towards half" not in text and "Expect both cores" not in text, text

@@ -126,8 +126,9 @@ def build_parser() -> Parser:
                        "another, each with a caption, then the scoreboard.")
     d.add_argument("--speed", type=float_in(0.0, MAX_SPEED, low_open=True), default=1.0,
                    metavar="X", help=f"divide every pause and order duration by X (0 < X <= "
-                   f"{MAX_SPEED:g}; default 1)")
-    d.add_argument("--no-exit", action="store_true", help="stay open after the tour")
+                   f"{MAX_SPEED:g}; default 1); captions still stay up 3 s each")
+    d.add_argument("--no-exit", action="store_true",
+                   help="stay open after the tour (else the finale ends at a key, or in 15 s)")
     # SUPPRESS: given here or before 'demo', the option means the same thing.
     d.add_argument("--record", metavar="FILE.cast|.gif|.svg", default=argparse.SUPPRESS,
                    help="record the tour: asciicast v2, animated GIF or SVG, by the extension")

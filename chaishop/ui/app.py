@@ -138,6 +138,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.pane_count = 0
         self.narrow = False
         self.grid_titles: tuple[str, ...] = ("Baristas",)  # longest first (layout.fit_title)
+        self.tour_key: asyncio.Event | None = None  # the tour's finale: set by any key
         self.stopwatch = StopwatchPanel(id="stopwatch")
         self.lesson = LessonPanel(id="lesson")  # the till's count / the haul's moving time
         self.speedup = SpeedupView(id="speedup")  # projector theme only
@@ -202,6 +203,10 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
     def watch_theme(self, theme: str) -> None:
         if self.screen_stack:
             self.screen_stack[0].set_class(theme == PROJECTOR, "-projector")
+
+    def on_key(self, event: events.Key) -> None:
+        if self.tour_key is not None:  # the tour's finale waits for any key
+            self.tour_key.set()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout(event.size.width, event.size.height)
