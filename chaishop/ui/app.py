@@ -5,6 +5,7 @@
     every 100 ms (_tick): kitchen.poll() ──▶ FeedMixin._drain (ui/feed.py): each message type to
                           its handler, then one write_lines per pane that changed;
                           while a run is on, stopwatch.tick(clock()) in the same repaint
+                          (every 300 ms while a CPU-bound run fills the cores: ui/calm.py)
     3 Hz while a run is on, 1 Hz between runs: cpu_source() ──▶ CpuMeter.push
     resize ──▶ layout.plan() (ui/layout.py) ──▶ screen classes, grid columns and rows
 
@@ -35,6 +36,7 @@ from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, RECIPE_KEYS, SHARE_KEY, SIZ
 from chaishop.ui import layout
 from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.barista_pane import BaristaPane
+from chaishop.ui.calm import Calm
 from chaishop.ui.caption import CaptionBar
 from chaishop.ui.config import KitchenLike, ShopConfig, panes_for
 from chaishop.ui.cpu_meter import CpuMeter
@@ -138,7 +140,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.pane_count = 0
         self.narrow = False
         self.grid_titles: tuple[str, ...] = ("Baristas",)  # longest first (layout.fit_title)
-        self.tour_key: asyncio.Event | None = None  # the tour's finale: set by any key
+        self.calm = Calm(config.calm, config.calm_nice)  # drawing less while a CPU-bound run fills the cores
         self.stopwatch = StopwatchPanel(id="stopwatch")
         self.lesson = LessonPanel(id="lesson")  # the till's count / the haul's moving time
         self.speedup = SpeedupView(id="speedup")  # projector theme only
@@ -203,10 +205,6 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
     def watch_theme(self, theme: str) -> None:
         if self.screen_stack:
             self.screen_stack[0].set_class(theme == PROJECTOR, "-projector")
-
-    def on_key(self, event: events.Key) -> None:
-        if self.tour_key is not None:  # the tour's finale waits for any key
-            self.tour_key.set()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout(event.size.width, event.size.height)
@@ -275,17 +273,24 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
 
     def _tick(self) -> None:
         """One timer for the kitchen's messages and the stopwatch's digits: one repaint a tick."""
+        if self.calm.on and not self.run_state.running:
+            self.calm.stop()
+        if self.calm.skip("tick"):
+            return
         self._drain()
         if self.run_state.running:
             self.stopwatch.tick(self.clock())
             self.lesson.tick()
 
     def sample_cpu(self) -> None:
+        if self.calm.skip("cpu"):
+            return
         self._cpu_ticks += 1
         if self.run_state.running or self._cpu_ticks % IDLE_CPU_EVERY == 0:
             self.cpu.push(self.cpu_source())
 
     def close_kitchen(self) -> None:
+        self.calm.stop()
         if not self._kitchen_closed:
             self._kitchen_closed = True
             self.kitchen.close()

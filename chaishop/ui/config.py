@@ -49,6 +49,8 @@ class ShopConfig:
     speed: float = 1.0  # the tour's pauses are divided by this
     exit_after_tour: bool = True
     caption_min_s: float = field(default_factory=caption_min_s)  # chaishop.tour (tests: env)
+    calm: bool = True  # draw less while a CPU-bound run fills the cores (ui/calm.py)
+    calm_nice: bool = False  # and nice the front meanwhile (the real program only)
     auto_baseline: bool = False  # time a sequential baseline before a recipe's first run
     lane_every_s: float = LANE_EVERY_S  # 0: no lane sampling, no live timeline (tests)
     lock: bool = False  # till: the mode's lock around each update (key l)

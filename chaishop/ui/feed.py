@@ -127,6 +127,8 @@ class FeedMixin:
         self.lesson.gil_enabled = getattr(self.machine, "gil_enabled", True)
         self.lesson.start(m.spec)
         self.gil.solo = MODE[m.spec.mode].one_barista
+        self.calm.start(m.spec.mode, m.spec.recipe, m.spec.baristas,
+                        getattr(self.machine, "cores", 1))
         self.screen_stack[0].set_class(not self.lesson.has_class("-off"), "-lesson")
         self._layout(*self.size)  # a lesson panel takes rows: what gives way says so
         self.live_timeline.run_started(m)
