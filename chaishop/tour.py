@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Protocol, Sequence
 
+from chaishop.core.measure import speedup as su
 from chaishop.core.menu import MODE, RECIPE
 
 # Seconds a caption stays up after its run, at --speed 1: time to read the screen.
@@ -71,6 +72,7 @@ class MachineLike(Protocol):  # chaishop.core.machine.Machine, or a test's stand
 class ResultLike(Protocol):  # chaishop.core.protocol.events.RunResult
     mode: str
     recipe: str
+    baristas: int
     complete: bool
     parallelism: float
 
@@ -130,6 +132,8 @@ TOUR: tuple[TourStep, ...] = (
              "await, and the CPU should stay idle. Concurrency without parallelism."),
 )
 
+# A speed-up above what the cores allow (core.measure.speedup): said, never stated plain.
+IMPOSSIBLE = "more than {what} can give: the sequential run was slowed, see the scoreboard"
 ONE_CORE = ("This machine gives chaishop one core: nothing can brew in parallel here, "
             "whatever the crew. ")
 
@@ -161,17 +165,29 @@ def measured(step: TourStep, machine: MachineLike | None, result: ResultLike | N
     if MODE[step.mode].baseline:  # its own speed-up is 1 by definition
         return f"{text}\nMeasured: {result.parallelism:.2f} cores busy on average."
     gain = "" if speedup is None else f"{speedup:.2f}x the sequential speed, "
+    if machine is not None and su.impossible(speedup, step.recipe, step.baristas, machine.cores):
+        n = su.limit(step.recipe, step.baristas, machine.cores)
+        what = f"{n} cores" if RECIPE[step.recipe].cpu_bound else f"a crew of {step.baristas}"
+        gain = f"{speedup:.2f}x! ({IMPOSSIBLE.format(what=what)}), "
     return f"{text}\nMeasured: {gain}{result.parallelism:.2f} cores busy on average."
 
 
-def finale(results: Sequence[ResultLike], speedups: Sequence[float | None]) -> str:
-    """The last caption: the fastest crew here for each recipe, as measured in the tour."""
+def finale(results: Sequence[ResultLike], speedups: Sequence[float | None], cores: int = 0) -> str:
+    """The last caption: the fastest crew here for each recipe, as measured in the tour.
+    ``cores``: a speed-up the cores cannot give is marked "!" (the scoreboard says why)."""
     best: dict[str, tuple[float, str]] = {}
+    marked: set[str] = set()
     for r, up in zip(results, speedups):
         if up is not None and not MODE[r.mode].baseline and up > best.get(r.recipe, (0.0, ""))[0]:
             best[r.recipe] = (up, r.mode)
-    won = "; ".join(f"on {recipe}, {mode} ({up:.2f}x)"
+            if cores and su.impossible(up, r.recipe, r.baristas, cores):
+                marked.add(r.recipe)
+            else:
+                marked.discard(r.recipe)
+    won = "; ".join(f"on {recipe}, {mode} ({up:.2f}x{'!' if recipe in marked else ''})"
                     for recipe, (up, mode) in best.items() if up > 1.0)
+    if marked:
+        won += f" (! {IMPOSSIBLE.format(what='the cores or the crew')})"
     lost = " ".join(f"On {recipe}, no crew beat sequential (best: {mode}, {up:.2f}x)."
                     for recipe, (up, mode) in best.items() if up <= 1.0)
     said = " ".join(filter(None, [f"Fastest here {won}." if won else "", lost]))

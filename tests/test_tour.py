@@ -114,3 +114,19 @@ def test_captions_say_what_to_watch_not_what_the_run_will_give():
         for m in (GIL_ON, GIL_OFF):
             text = caption_for(step, m)
             assert "towards half" not in text and "Expect both cores" not in text, text
+
+
+def test_a_speedup_the_cores_cannot_give_is_marked_in_the_captions_too():
+    # Seen in a demo on a busy 2-core VM: "Fastest here on brew, processes (3.25x)", plain.
+    runs = [result("sequential", "brew", 2.31, 1.12), result("processes", "brew", 0.71, 1.15),
+            result("sequential", "orders", 1.0, 0.03), result("asyncio", "orders", 0.25, 0.01,
+                                                               baristas=4)]
+    ups = [1.0, 2.31 / 0.71, 1.0, 4.0]
+    text = finale(runs, ups, cores=2)
+    assert "processes (3.25x!)" in text and "sequential run was slowed" in text
+    assert "asyncio (4.00x)" in text  # a crew of 4 waiting: possible on 2 cores
+    assert "!" not in finale(runs[2:], ups[2:], cores=2)
+    step = PROCESSES_BREW
+    said = measured(step, GIL_ON, runs[1], ups[1])
+    assert "3.25x! (more than 2 cores can give" in said
+    assert "!" not in measured(step, GIL_ON, result("processes", "brew", 1.2, 2.3), 1.93)

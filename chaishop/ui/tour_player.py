@@ -58,7 +58,9 @@ async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
         await asyncio.sleep(pacing.hold_s())  # readable at any --speed
     ends = (f" · a key ends the tour, or it ends in {pacing.finale_s:.0f} s"
             if cfg.exit_after_tour and pacing.finale_s else "")
-    app.caption.show("Tour done · the scoreboard" + ends, finale(app.results, speedups(app.results)))
+    cores = getattr(app.machine, "cores", 0)
+    app.caption.show("Tour done · the scoreboard" + ends,
+                     finale(app.results, speedups(app.results), cores))
     mark("Tour done · the scoreboard")
     app.screen.add_class("-finale")  # the scoreboard gets the side column's room
     await asyncio.sleep(max(PAUSE_S / speed, 0.2))  # let the finale paint before the SVG
