@@ -20,9 +20,10 @@ MAPPING = [
     ("crew", "the executor that runs the workers"),
     ("order", "one task"),
     # One short line each: a wrapped line would lose the column.
-    # At most 56 characters after the name: the box is 72 wide inside at 80 columns.
+    # At most 50 characters after the name: the mapping is 68 wide inside at 80 columns.
     ("recipe", "the workload: [i]brew[/] CPU-bound, [i]orders[/] I/O-bound,"),
-    ("", "[i]mixed[/] both; [i]grind[/] CPU-bound in C (lets go of the GIL)"),
+    ("", "[i]mixed[/] both, [i]grind[/] CPU-bound in C (GIL let go),"),
+    ("", "[i]till[/] shared state, [i]haul[/] big payloads"),
 ]
 
 # The words that depend on the interpreter the kitchen runs (the same executable as

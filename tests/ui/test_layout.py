@@ -132,3 +132,17 @@ def test_pane_titles_fit_at_120_and_80_columns():
             assert len(shown) <= room and shown in titles, (width, shown)
             if width == 120:  # the projector preset keeps what the crew is, in a few words
                 assert mode_note(m, short=True) in shown, shown
+
+
+async def test_the_explain_mapping_never_wraps_at_80x24():
+    from chaishop.ui.explain import MAPPING
+    from test_presenter import screen_lines
+
+    app = scripted_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        for _, words in MAPPING:  # each meaning on its own line, whole
+            plain = words.replace("[i]", "").replace("[/]", "")
+            assert plain in text, plain
