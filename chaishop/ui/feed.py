@@ -143,7 +143,7 @@ class FeedMixin:
             return
         earlier = list(self.results)
         self.results.append(r)
-        self.stopwatch.finish(r, lesson_notes.stopwatch_line(r, earlier))
+        self.stopwatch.finish(r, lesson_notes.stopwatch_line(r, earlier), calm=self.calm.on)
         self.lesson.finish(r, earlier)
         self.scoreboard.add(r)
         self.speedup.show(r, speedups(self.results)[-1])

@@ -78,10 +78,12 @@ def memory_text(r: ev.RunResult) -> str:
             f"{r.os_threads_peak or 0:,} OS threads")
 
 
-def noise_text(r: ev.RunResult, narrow: bool = False) -> str:
+def noise_text(r: ev.RunResult, narrow: bool = False, calm: bool = False) -> str:
+    """``calm``: the shop drew less during the run (ui/calm.py), and says so."""
     if r.other_cpu_cores is None:
         return ""
-    others = "others" if narrow else "other programs"
+    shown_calm = calm and r.front_cpu_cores is not None and not narrow
+    others = "others" if narrow or shown_calm else "other programs"
     if r.noisy:
         text = f"noisy: {others} used {r.other_cpu_cores:.2f} cores"
     else:
@@ -90,6 +92,7 @@ def noise_text(r: ev.RunResult, narrow: bool = False) -> str:
             text += f" (< {NOISY_CORES:g})"
     if r.front_cpu_cores is not None and not narrow:  # the shop drawing itself: CPU the
         text += f" · this screen {r.front_cpu_cores:.2f}"  # baristas did not get (no room narrow)
+        text += ", drawn less" if shown_calm else ""
     return text
 
 
@@ -148,7 +151,7 @@ class StopwatchPanel(Vertical):
         s = self.spec
         self._set_caption(f"{RECIPE[s.recipe].busy}… {self.counts.total}/{s.orders} orders served")
 
-    def finish(self, r: ev.RunResult, extra: str = "") -> None:
+    def finish(self, r: ev.RunResult, extra: str = "", calm: bool = False) -> None:
         """``extra``: one more short line (the till's lock cost, the haul's moving data)."""
         self.t0 = None
         self.remove_class("-running")
@@ -156,7 +159,7 @@ class StopwatchPanel(Vertical):
         self._set_caption(cluster_caption(self.cluster) if MODE[r.mode].cluster and self.cluster
                           else f"{r.mode} · {r.recipe} · crew {r.baristas}")
         self.stats.update(stats_text(r, self.narrow) + (f"\n{extra}" if extra else ""))
-        self.noise.update(noise_text(r, self.narrow), layout=False)
+        self.noise.update(noise_text(r, self.narrow, calm), layout=False)
         self.noise.set_class(r.noisy, "-noisy")
         self.has_result = True
 
