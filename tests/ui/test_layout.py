@@ -6,7 +6,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.measure.speedup import speedups
 from chaishop.ui.scoreboard import hbar
 from scripted import scripted_app, scripted_runs
-from testkit import result
+from testkit import result, until
 
 
 def test_speedups_use_complete_sequential_runs_of_the_same_work():
@@ -146,3 +146,16 @@ async def test_the_explain_mapping_never_wraps_at_80x24():
         for _, words in MAPPING:  # each meaning on its own line, whole
             plain = words.replace("[i]", "").replace("[/]", "")
             assert plain in text, plain
+
+
+async def test_a_notice_never_covers_the_scoreboard_at_80x24():
+    from textual.widgets._toast import Toast
+
+    app = scripted_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await scripted_runs(pilot, "st", "threads")
+        app.notify("rush hour: 5,000 baristas (asyncio tasks), one waiting order each", timeout=30)
+        await until(pilot, lambda: list(app.screen.query(Toast)))
+        await pilot.pause()
+        toast = app.screen.query(Toast).first().region
+        assert toast.width and not toast.overlaps(app.scoreboard.region), (toast, app.scoreboard.region)
