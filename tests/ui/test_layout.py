@@ -159,3 +159,23 @@ async def test_a_notice_never_covers_the_scoreboard_at_80x24():
         await pilot.pause()
         toast = app.screen.query(Toast).first().region
         assert toast.width and not toast.overlaps(app.scoreboard.region), (toast, app.scoreboard.region)
+
+
+async def test_the_code_screen_at_80x24_cuts_no_line():
+    from test_presenter import screen_lines
+
+    app = scripted_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scripted_runs(pilot, "t", "threads")
+        await pilot.press("c")
+        await pilot.pause()
+        text = " ".join(" ".join(screen_lines(app)).split())
+        # The command wraps whole: "--size 52586852 --or" was cut at the box's edge.
+        for word in ("--size", "--order-seconds", "shop.py && python3 shop.py"):
+            assert word in text, word
+        for line in app.screen.code.splitlines()[:6]:  # long lines wrap: their ends are shown
+            if line.strip():
+                assert line.split()[-1] in text, line
+        box = app.screen.query_one("#code-box")
+        code = app.screen.query_one("#code-text")
+        assert code.region.right <= box.scrollable_content_region.right  # not under the scrollbar
