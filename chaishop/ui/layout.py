@@ -21,7 +21,7 @@ TIMELINE_MIN_H = 34
 # the timeline draws at most COMPACT_LANES lanes, and while a lesson panel (till, haul) is
 # up the GIL gauge and the timeline give way, so that the scoreboard keeps the baseline,
 # threads and processes rows in view.
-ROOMY_H = 46
+ROOMY_H = 44
 COMPACT_LANES = 2
 # Below this width the side column narrows and the scoreboard drops columns.
 WIDE_W = 120

@@ -104,10 +104,11 @@ async def test_at_120x36_a_lesson_keeps_the_scoreboard_and_says_what_gave_way():
         assert app.gil.region.height == 0 and app.timeline.region.height == 0
         assert "timeline" in str(app.cpu.border_subtitle)
         assert app.lesson.region.height > 0 and app.scoreboard.region.bottom <= 35
-        await pilot.resize_terminal(120, 50)  # room enough: everything back
+        await pilot.resize_terminal(160, 45)  # the 160x45 preset has room: everything back
         await pilot.pause()
         assert app.gil.region.height > 0 and app.timeline.region.height > 0
         assert not app.cpu.border_subtitle
+        assert "threads" in "\n".join(_board_rows(app)) and app.scoreboard.region.bottom <= 44
 
 
 async def test_at_80x24_the_missing_gauges_are_named_in_one_line():
