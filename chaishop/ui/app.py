@@ -218,10 +218,10 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
             self.too_small.update(layout.too_small_text(width, height))
         elif self.run_state.pending_start:
             self.call_later(self.start_run)
-        screen.set_class(p.narrow, "-narrow")
-        screen.set_class(p.tight, "-tight")
+        screen.set_class(p.narrow, "-narrow").set_class(p.tight, "-tight")
         self.timeline.fit(layout.COMPACT_LANES if p.tight else None)
-        self.cpu.border_subtitle = layout.hidden_note(p, screen.has_class("-lesson"))
+        self.scoreboard.border_subtitle = layout.hidden_note(p, screen.has_class("-lesson"))
+        self.lesson.brief(p.short)
         self.stopwatch.narrow = p.narrow
         if p.narrow != self.narrow:
             self.narrow = p.narrow

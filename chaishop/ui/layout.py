@@ -72,6 +72,9 @@ def fit_title(width: int, *titles: str) -> str:
 
 def hidden_note(p: Plan, lesson: bool) -> str:
     """One line saying what gave way for the scoreboard ("": nothing did)."""
+    if p.short and lesson:  # 80x24 with a till or haul: the CPU meter gives way too
+        return "CPU, GIL, timeline: more rows" if p.narrow else \
+            f"CPU, GIL gauge, timeline: hidden below {TIMELINE_MIN_H} rows"
     if p.short or (p.tight and lesson):
         return "GIL, timeline: need more rows" if p.narrow else \
             f"GIL gauge, timeline: hidden below {TIMELINE_MIN_H if p.short else ROOMY_H} rows"

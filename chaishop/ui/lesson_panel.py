@@ -21,6 +21,9 @@ from chaishop.core.menu import RECIPE, SHARED_STATE
 from chaishop.core.workloads.till import TillResult
 
 
+WHY_ON_EXPLAIN = "why: press ?"
+
+
 class LessonPanel(Static):
     def __init__(self, **kw) -> None:
         super().__init__("", markup=False, **kw)
@@ -28,9 +31,12 @@ class LessonPanel(Static):
         self.ledger = lessons.Ledger()
         self.gil_enabled = True
         self._shown = ""
+        self._brief = False  # a short terminal (80x24): the figures, and "why: press ?"
+        self._verdict: tuple[str, str, str] | None = None  # the last run's head, cost, why
         self.add_class("-off")  # a CSS class, not .display: the tour's finale hides it too
 
     def start(self, spec: ev.RunSpec) -> None:
+        self._verdict = None
         self.spec = spec
         self.ledger = lessons.Ledger()
         self.set_class(not RECIPE[spec.recipe].lesson, "-off")
@@ -75,8 +81,19 @@ class LessonPanel(Static):
             why = notes.haul_why(r)
         else:
             return
-        cost = notes.compared(r, earlier)
-        self._set("\n".join(x for x in (head, why, cost) if x))
+        self._verdict = (head, notes.compared(r, earlier), why)
+        self._show_verdict()
+
+    def brief(self, on: bool) -> None:
+        """On a short terminal the why gives way (it is on ?): the scoreboard keeps its rows."""
+        if on != self._brief:
+            self._brief = on
+            self._show_verdict()
+
+    def _show_verdict(self) -> None:
+        if self._verdict is not None:
+            head, cost, why = self._verdict
+            self._set("\n".join(x for x in (head, cost, WHY_ON_EXPLAIN if self._brief else why) if x))
 
     def _set(self, text: str) -> None:
         if text != self._shown:

@@ -100,14 +100,14 @@ async def test_at_120x36_a_lesson_keeps_the_scoreboard_and_says_what_gave_way():
         await scripted_runs(pilot, "str", "threads")  # brew runs, then the till
         rows = "\n".join(_board_rows(app))
         assert rows.count("sequential") >= 1 and "threads" in rows and "till" in rows, rows
-        # Nothing drawn half: the gauges gave way whole, and the CPU meter's border says so.
+        # Nothing drawn half: the gauges gave way whole, and the scoreboard's border says so.
         assert app.gil.region.height == 0 and app.timeline.region.height == 0
-        assert "timeline" in str(app.cpu.border_subtitle)
+        assert "timeline" in str(app.scoreboard.border_subtitle)
         assert app.lesson.region.height > 0 and app.scoreboard.region.bottom <= 35
         await pilot.resize_terminal(160, 45)  # the 160x45 preset has room: everything back
         await pilot.pause()
         assert app.gil.region.height > 0 and app.timeline.region.height > 0
-        assert not app.cpu.border_subtitle
+        assert not app.scoreboard.border_subtitle
         assert "threads" in "\n".join(_board_rows(app)) and app.scoreboard.region.bottom <= 44
 
 
@@ -116,7 +116,7 @@ async def test_at_80x24_the_missing_gauges_are_named_in_one_line():
     async with app.run_test(size=(80, 24)) as pilot:
         await scripted_runs(pilot, "st", "threads")
         assert app.gil.region.height == 0 and app.timeline.region.height == 0
-        assert "GIL" in str(app.cpu.border_subtitle)
+        assert "GIL" in str(app.scoreboard.border_subtitle)
         assert "threads" in "\n".join(_board_rows(app))
 
 
@@ -180,3 +180,19 @@ async def test_the_code_screen_at_80x24_cuts_no_line():
         box = app.screen.query_one("#code-box")
         code = app.screen.query_one("#code-text")
         assert code.region.right <= box.scrollable_content_region.right  # not under the scrollbar
+
+
+async def test_at_80x24_a_lesson_keeps_the_scoreboard_and_its_why_is_on_explain():
+    from chaishop.ui.lesson_panel import WHY_ON_EXPLAIN
+
+    app = scripted_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scripted_runs(pilot, "tr", "threads")  # a brew run, then the till
+        rows = "\n".join(_board_rows(app))
+        assert "threads" in rows and app.scoreboard.region.bottom <= 23, (rows, app.scoreboard.region)
+        assert app.cpu.region.height == 0 and "CPU" in str(app.scoreboard.border_subtitle)
+        said = str(app.lesson.render())
+        assert "lost" in said and WHY_ON_EXPLAIN in said  # the figures stay, the why is on ?
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert WHY_ON_EXPLAIN not in str(app.lesson.render()) and app.cpu.region.height > 0
