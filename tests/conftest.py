@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing.resource_tracker
+import os
 import threading
 
 import psutil
@@ -10,7 +11,13 @@ import pytest
 
 from chaishop.core.crews import close_warm
 from chaishop.core.kitchen.client import Kitchen
+from chaishop.tour import CAPTION_MIN_ENV
 from testkit import wait_until
+
+# The demo's captions stay up 3 s each whatever --speed (chaishop.tour.CAPTION_MIN_S): the
+# tests play the whole tour several times, so theirs stay up as their speed says. Set before
+# any app or `chaishop demo` subprocess is made; tests/test_tour.py checks the real minimum.
+os.environ.setdefault(CAPTION_MIN_ENV, "0")
 
 # Brew iterations per order for tests that run the real kitchen: milliseconds of
 # work.  A test module can set its own KITCHEN_SIZE.

@@ -60,7 +60,8 @@ async def test_tour_plays_every_step_then_shows_the_scoreboard(kitchen, tmp_path
         assert all(r.complete for r in app.results)
         # The finale names what this tour measured, not a rule of thumb.
         assert "-on" in app.caption.classes
-        assert str(app.caption.render()) == finale(app.results, speedups(app.results))
+        assert str(app.caption.render()) == finale(app.results, speedups(app.results),
+                                                    app.machine.cores)
         # Each recipe of the tour is named, with a winner or "no crew beat sequential"
         # (at speed 50 orders are tiny: on a busy machine nothing may beat sequential).
         said = str(app.caption.render())

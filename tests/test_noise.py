@@ -42,6 +42,9 @@ def test_the_stopwatch_says_what_drawing_the_shop_took():
                      other_cpu_cores=0.01, front_cpu_cores=0.14)
     assert noise_text(r) == "quiet: other programs used 0.01 cores · this screen 0.14"
     assert noise_text(r, narrow=True) == "quiet: others used 0.01 cores"  # 36 columns: no room
+    # The shop drew less during the run (ui/calm.py): said, within the 62 columns of the side.
+    calm = noise_text(r, calm=True)
+    assert calm == "quiet: others used 0.01 cores · this screen 0.14, drawn less" and len(calm) <= 62
     bench = ev.RunResult("processes", "brew", 2, 4, 1, 2.0, 3.5, 0.03, 4, 0, False,
                          other_cpu_cores=0.6, noisy=True)
     assert noise_text(bench) == "noisy: other programs used 0.60 cores"

@@ -63,3 +63,70 @@ def test_finale_names_the_fastest_crew_per_recipe_as_measured():
     slow = finale(runs[:3], [1.0, 0.36, 0.33])
     assert "On brew, no crew beat sequential (best: threads, 0.36x)." in slow
     assert "Fastest here on brew, threads" not in slow
+
+
+# -- pacing: a caption stays readable whatever --speed (an injected clock, no waiting) ----------
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_at_speed_4_each_caption_stays_3_s_by_default():
+    from chaishop.tour import CAPTION_MIN_ENV, CAPTION_MIN_S, Pacing, caption_min_s
+
+    assert caption_min_s({}) == CAPTION_MIN_S == 3.0  # the real default, without the test knob
+    assert caption_min_s({CAPTION_MIN_ENV: "0.5"}) == 0.5
+    assert caption_min_s({CAPTION_MIN_ENV: "soon"}) == 3.0  # a bad value: the default
+    clock = FakeClock()
+    pacing = Pacing(4.0, caption_min_s({}), clock)
+    pacing.shown()
+    assert pacing.hold_s() == 3.0  # not PAUSE_S / 4 = 0.75 s
+    clock.now += 2.0
+    assert pacing.hold_s() == 1.0  # the rest of the 3 s since it was shown
+    clock.now += 5.0
+    assert pacing.hold_s() == 0.0
+    for speed in (1.0, 20.0, 100.0):  # whatever the speed
+        p = Pacing(speed, 3.0, clock)
+        p.shown()
+        assert p.hold_s() >= 3.0
+    slow = Pacing(0.5, 3.0, clock)  # slower than 1: the pause is longer than the minimum
+    slow.shown()
+    assert slow.hold_s() == 6.0
+    assert Pacing(4.0, 3.0).finale_s == 15.0  # what the finale says on screen
+
+
+def test_the_app_takes_the_real_minimum_unless_the_test_knob_is_set(monkeypatch):
+    from chaishop.tour import CAPTION_MIN_ENV, CAPTION_MIN_S
+    from chaishop.ui.config import ShopConfig
+
+    monkeypatch.delenv(CAPTION_MIN_ENV, raising=False)
+    assert ShopConfig().caption_min_s == CAPTION_MIN_S
+    monkeypatch.setenv(CAPTION_MIN_ENV, "0")
+    assert ShopConfig().caption_min_s == 0.0
+
+
+def test_captions_say_what_to_watch_not_what_the_run_will_give():
+    for step in TOUR:
+        for m in (GIL_ON, GIL_OFF):
+            text = caption_for(step, m)
+            assert "towards half" not in text and "Expect both cores" not in text, text
+
+
+def test_a_speedup_the_cores_cannot_give_is_marked_in_the_captions_too():
+    # Seen in a demo on a busy 2-core VM: "Fastest here on brew, processes (3.25x)", plain.
+    runs = [result("sequential", "brew", 2.31, 1.12), result("processes", "brew", 0.71, 1.15),
+            result("sequential", "orders", 1.0, 0.03), result("asyncio", "orders", 0.25, 0.01,
+                                                               baristas=4)]
+    ups = [1.0, 2.31 / 0.71, 1.0, 4.0]
+    text = finale(runs, ups, cores=2)
+    assert "processes (3.25x!)" in text and "sequential run was slowed" in text
+    assert "asyncio (4.00x)" in text  # a crew of 4 waiting: possible on 2 cores
+    assert "!" not in finale(runs[2:], ups[2:], cores=2)
+    step = PROCESSES_BREW
+    said = measured(step, GIL_ON, runs[1], ups[1])
+    assert "3.25x! (more than 2 cores can give" in said
+    assert "!" not in measured(step, GIL_ON, result("processes", "brew", 1.2, 2.3), 1.93)

@@ -83,7 +83,8 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"chaishop {__version__}")
     parser.add_argument("--mode", type=one_mode, default=DEFAULT_MODE,
                         metavar="{" + ",".join(available_modes()) + "}",
-                        help="the crew to open with")
+                        help="the crew to open with (shop keys s t p a i d: interpreters need "
+                             "Python 3.12+, dask needs chaishop[dask]; listed: usable here)")
     _add_shop_options(parser, MAX_SHOP_CREW)
     parser.add_argument("--start", action="store_true",
                         help="start a run of --mode at once, as its key would (for recordings "
@@ -143,8 +144,9 @@ def build_parser() -> Parser:
                        "another, each with a caption, then the scoreboard.")
     d.add_argument("--speed", type=float_in(0.0, MAX_SPEED, low_open=True), default=1.0,
                    metavar="X", help=f"divide every pause and order duration by X (0 < X <= "
-                   f"{MAX_SPEED:g}; default 1)")
-    d.add_argument("--no-exit", action="store_true", help="stay open after the tour")
+                   f"{MAX_SPEED:g}; default 1); captions still stay up 3 s each")
+    d.add_argument("--no-exit", action="store_true",
+                   help="stay open after the tour (else the finale ends at a key, or in 15 s)")
     # SUPPRESS: given here or before 'demo', the option means the same thing.
     d.add_argument("--record", metavar="FILE.cast|.gif|.svg", default=argparse.SUPPRESS,
                    help="record the tour: asciicast v2, animated GIF or SVG, by the extension")

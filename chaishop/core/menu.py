@@ -75,6 +75,8 @@ class Mode:
     cluster: bool = False  # a cluster's workers: a scheduler (--scheduler), kept warm
     rush: int = 0  # a rush-hour mode (the R key): 1 its first choice, 2 the next; 0: not
     script: bool = True  # `chaishop code` has a standalone template (scripts/NAME.tmpl)
+    short: str = ""  # the note in a few words, for a pane title at 120 columns ("": the note)
+    short_gil_off: str = ""
 
     @property
     def startup_word(self) -> str:
@@ -88,22 +90,26 @@ MODES: tuple[Mode, ...] = (
          "one barista serves every order, one after another",
          max_crew=MAX_PANES, cap_reason="sequential is one barista: the crew size only sets "
          "the orders (two each)",
-         one_barista=True, baseline=True, in_process=True, os_threads=True),
+         one_barista=True, baseline=True, in_process=True, os_threads=True,
+         short="one barista, one order after another"),
     # GIL off (3.13t, 3.14t): threads brew on several cores at once; tests/test_free_threading.py
     # asserts it on 3.14t in CI (a crew of 2 holds more than 1.2 cores at once).
     Mode("threads", "t", "chaishop.core.crews.threads:ThreadCrew",
          "one process, one GIL: brewing takes turns, waiting overlaps",
          "one process, no GIL here: brewing runs in parallel, waiting overlaps",
-         in_process=True, os_threads=True, rush=2),
+         in_process=True, os_threads=True, rush=2,
+         short="one GIL: brewing takes turns", short_gil_off="no GIL: brewing in parallel"),
     Mode("processes", "p", "chaishop.core.crews.processes:ProcessCrew",
          "a process each, a GIL each: brewing runs in parallel",
          "a process each: brewing runs in parallel",
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a whole Python interpreter, "
          "megabytes and milliseconds to start; for thousands of waits use asyncio or threads",
-         barista="process", shared_memory=True),
+         barista="process", shared_memory=True,
+         short="a GIL each: brewing in parallel", short_gil_off="brewing in parallel"),
     Mode("asyncio", "a", "chaishop.core.crews.tasks:TaskCrew",
          "one thread, one event loop: tasks switch only at an await",
-         in_process=True, event_loop=True, rush=1),
+         in_process=True, event_loop=True, rush=1,
+         short="one thread: tasks switch at an await"),
     Mode("interpreters", "i", "chaishop.core.crews.interpreters:InterpreterCrew",
          # Python 3.12+ only; elsewhere the key says why
          "one process, an interpreter each, a GIL each: brewing runs in parallel",
@@ -111,7 +117,8 @@ MODES: tuple[Mode, ...] = (
          check="chaishop.core.crews.interpreter_api:interpreters_available", bench_default=False,
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a whole Python interpreter "
          "with its own thread; for thousands of waits use asyncio or threads",
-         barista="subinterpreter"),
+         barista="subinterpreter",
+         short="a GIL each, in one process", short_gil_off="in parallel, in one process"),
     Mode("dask", "d", "chaishop.core.crews.dask:DaskCrew",
          # needs the optional extra chaishop[dask]; elsewhere the key says how
          "a Dask worker each (a process, a GIL each): brewing runs in parallel, here or on "
@@ -119,7 +126,7 @@ MODES: tuple[Mode, ...] = (
          check="chaishop.core.crews:dask_available", bench_default=False,
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a Dask worker, a whole Python "
          "process; for thousands of waits use asyncio or threads",
-         cluster=True, script=False),
+         cluster=True, script=False, short="a Dask worker each: brewing in parallel"),
 )
 MODE = {m.name: m for m in MODES}
 MODE_NAMES = tuple(MODE)
@@ -140,12 +147,16 @@ def crew_of(mode: str, crew: int) -> int:
 ONE_CORE = " (given 2+ cores; here: 1)"
 
 
-def mode_note(mode: str, machine=None) -> str:
+def mode_note(mode: str, machine=None, short: bool = False) -> str:
     """The mode's one-line note for this interpreter (``machine``: a core.machine.Machine,
-    or None for a Python with the GIL on): the GIL on or off, and one core or more."""
+    or None for a Python with the GIL on): the GIL on or off, and one core or more.
+    ``short``: in a few words (a pane title at 120 columns)."""
     m = MODE[mode]
     gil_off = machine is not None and not getattr(machine, "gil_enabled", True)
-    note = (m.note_gil_off or m.note) if gil_off else m.note
+    if short and m.short:
+        note = (m.short_gil_off or m.short) if gil_off else m.short
+    else:
+        note = (m.note_gil_off or m.note) if gil_off else m.note
     if machine is not None and getattr(machine, "cores", 2) < 2 and "in parallel" in note:
         note += ONE_CORE
     return note
@@ -237,6 +248,8 @@ class Recipe:
     kind: str = ""
     options: tuple[Option, ...] = ()  # its switches (CLI flags, shop keys, RunSpec.options)
     speedup: bool = True  # a speed-up means something: the shop times a baseline (not forks)
+    busy: str = "brewing"  # the stopwatch's word while a run is on ("brewing… 1/4 orders served")
+    cpu_word: str = "brewing"  # a pane's word for an order's CPU step ("… brewing (CPU)")
 
     @property
     def sized(self) -> bool:
@@ -246,22 +259,26 @@ class Recipe:
 
 RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("brew", "b", "brew (CPU-bound)", "CPU-bound counting", cpu_bound=True),
-    Recipe("orders", "o", "orders (I/O-bound)", "I/O-bound waiting", first_step_waits=True),
-    Recipe("mixed", "m", "mixed (half wait, half brew)", "both", first_step_waits=True),
+    Recipe("orders", "o", "orders (I/O-bound)", "I/O-bound waiting", first_step_waits=True,
+           busy="serving"),
+    Recipe("mixed", "m", "mixed (half wait, half brew)", "both", first_step_waits=True,
+           busy="serving"),
     # C code that lets go of the GIL (hashlib over 4 MiB): threads speed it up too.
     Recipe("grind", "g", "grind (CPU-bound in C, GIL released)",
-           "CPU-bound hashing in C (releases the GIL)", sizing=HASH_STEPS, cpu_bound=True),
+           "CPU-bound hashing in C (releases the GIL)", sizing=HASH_STEPS, cpu_bound=True,
+           busy="grinding", cpu_word="grinding"),
     # Beyond the rule of thumb (core/workloads/lessons.py): sized in their own units.
     Recipe("till", "r", "till (shared state: lost updates)",
            "ring up cups on one shared till (lost updates; --lock, --ring)", sizing=OWN_UNIT,
-           lesson=SHARED_STATE, script=False),
+           lesson=SHARED_STATE, script=False, busy="ringing up", cpu_word="ringing up"),
     Recipe("haul", "h", "haul (big payloads: moving data)",
            "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
-           lesson=MOVING_DATA, script=False),
+           lesson=MOVING_DATA, script=False, busy="hauling", cpu_word="totalling"),
     # Dining philosophers on real locks: a deadlock, found and fixed (core/workloads/forks.py).
     Recipe("forks", "f", "forks (locks: deadlock)",
            "dining philosophers: each takes its left fork, then its right (deadlock; --fix)",
-           sizing=OWN_UNIT, script=False, speedup=False, kind="chaishop.core.workloads.forks:KIND",
+           sizing=OWN_UNIT, script=False, speedup=False, busy="dining", cpu_word="eating",
+           kind="chaishop.core.workloads.forks:KIND",
            options=(Option("fix", ("none", "order", "waiter", "trylock"), key="F",
                            help="how the baristas avoid the deadlock: none, a global order "
                                 "(lower fork first), a waiter (N-1 seats), trylock with back-off"),)),

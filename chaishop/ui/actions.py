@@ -10,12 +10,14 @@ The bindings themselves are on ShopApp (built from core.menu's keys).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import time
 from pathlib import Path
 from typing import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -56,6 +58,12 @@ class ActionsMixin:
             self.run_state.pending_start = True
         else:
             self.start_run()
+
+    tour_key: asyncio.Event | None = None  # the tour's finale waits for it (ui/tour_player.py)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.tour_key is not None:  # any key ends the finale
+            self.tour_key.set()
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",
                timeout: float | None = None, markup: bool = True) -> None:

@@ -5,6 +5,7 @@
     every 100 ms (_tick): kitchen.poll() ──▶ FeedMixin._drain (ui/feed.py): each message type to
                           its handler, then one write_lines per pane that changed;
                           while a run is on, stopwatch.tick(clock()) in the same repaint
+                          (every 300 ms while a CPU-bound run fills the cores: ui/calm.py)
     3 Hz while a run is on, 1 Hz between runs: cpu_source() ──▶ CpuMeter.push
     resize ──▶ layout.plan() (ui/layout.py) ──▶ screen classes, grid columns and rows
 
@@ -35,6 +36,7 @@ from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, OPTIONS, RECIPE_KEYS, SHARE
 from chaishop.ui import layout
 from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.barista_pane import BaristaPane
+from chaishop.ui.calm import Calm
 from chaishop.ui.caption import CaptionBar
 from chaishop.ui.config import KitchenLike, ShopConfig, panes_for
 from chaishop.ui.cpu_meter import CpuMeter
@@ -62,16 +64,16 @@ __all__ = ["ShopApp", "ShopConfig"]
 # repainting it three times a second was most of the idle shop's CPU (measured).
 # Each sample is the load since the previous one, so a slower sample is still exact.
 IDLE_CPU_EVERY = 3
-MODE_GROUP = Binding.Group("mode", compact=True)  # "stpaid": every mode in 80 columns
-RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "bomrh": five keys in 80 columns
-CREW_GROUP = Binding.Group("crew")
+MODE_GROUP = Binding.Group("mode", compact=True)  # "s t p a i d mode": keys apart (shop.tcss)
+RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "b o m g recipe"
+CREW_GROUP = Binding.Group("crew", compact=True)  # "+ - crew"
 
 
 class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
     CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
     TITLE = "chaishop"
     # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
-    # kind share a label ("stpaid mode"); esc, k, S and e are on ? and in the palette.
+    # kind share a label ("s t p a i d mode"); esc, k, S, e and ^p are on ? and in the palette.
     BINDINGS = [
         *(Binding(k, f"mode('{m}')", m, key_display=k, group=MODE_GROUP)
           for k, m in MODE_KEYS.items()),
@@ -99,7 +101,8 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         Binding("question_mark", "explain", "explain", key_display="?"),
         Binding("q", "quit", "quit"),
         # Ours, not the footer's own palette key, which leaves a stray character after it.
-        Binding("ctrl+p", "command_palette", "palette", key_display="^p"),
+        # Off the footer, which must fit 80 columns with its keys apart: on ? (Keys).
+        Binding("ctrl+p", "command_palette", "palette", key_display="^p", show=False),
         Binding("ctrl+q", "quit", "quit", show=False, priority=True),
         Binding("ctrl+c", "quit", "quit", show=False, priority=True),
     ]
@@ -140,6 +143,8 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.panes = [BaristaPane(n) for n in range(1, first + 1)]
         self.pane_count = 0
         self.narrow = False
+        self.grid_titles: tuple[str, ...] = ("Baristas",)  # longest first (layout.fit_title)
+        self.calm = Calm(config.calm, config.calm_nice)  # drawing less while a CPU-bound run fills the cores
         self.stopwatch = StopwatchPanel(id="stopwatch")
         self.lesson = LessonPanel(id="lesson")  # the till's count / the haul's moving time
         self.speedup = SpeedupView(id="speedup")  # projector theme only
@@ -217,11 +222,15 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
             self.too_small.update(layout.too_small_text(width, height))
         elif self.run_state.pending_start:
             self.call_later(self.start_run)
-        screen.set_class(p.narrow, "-narrow")
+        screen.set_class(p.narrow, "-narrow").set_class(p.tight, "-tight")
+        self.timeline.fit(layout.COMPACT_LANES if p.tight else None)
+        self.scoreboard.border_subtitle = layout.hidden_note(p, screen.has_class("-lesson"))
+        self.lesson.brief(p.short)
         self.stopwatch.narrow = p.narrow
         if p.narrow != self.narrow:
             self.narrow = p.narrow
             self._update_header()
+        self.grid.border_title = layout.fit_title(width, *self.grid_titles)
         self.grid.styles.grid_size_columns = p.cols
         self.grid.styles.grid_rows = str(p.row_h)
         n = max(1, self.pane_count)
@@ -241,7 +250,9 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
             p.display = p.number <= n
             if p.number <= n:
                 p.reset(state=state)
-        self.grid.border_title = f"Baristas · {self.mode}: {mode_note(self.mode, self.machine)}"
+        m, short = self.mode, mode_note(self.mode, self.machine, short=True)
+        self.grid_titles = (f"Baristas · {m}: {mode_note(m, self.machine)}",
+                            f"Baristas · {m}: {short}", f"{m}: {short}", f"Baristas · {m}")
         self._layout(*self.size)
 
     def _machine_known(self) -> None:
@@ -266,17 +277,24 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
 
     def _tick(self) -> None:
         """One timer for the kitchen's messages and the stopwatch's digits: one repaint a tick."""
+        if self.calm.on and not self.run_state.running:
+            self.calm.stop()
+        if self.calm.skip("tick"):
+            return
         self._drain()
         if self.run_state.running:
             self.stopwatch.tick(self.clock())
             self.lesson.tick()
 
     def sample_cpu(self) -> None:
+        if self.calm.skip("cpu"):
+            return
         self._cpu_ticks += 1
         if self.run_state.running or self._cpu_ticks % IDLE_CPU_EVERY == 0:
             self.cpu.push(self.cpu_source())
 
     def close_kitchen(self) -> None:
+        self.calm.stop()
         if not self._kitchen_closed:
             self._kitchen_closed = True
             self.kitchen.close()

@@ -47,6 +47,7 @@ class BaristaPane(Vertical):
         self.order: int | None = None
         self.taken_at = 0.0
         self.counts = Served()  # the run's orders served (the app's RunState sets it)
+        self.cpu_word = "brewing"  # the recipe's word for an order's CPU step (core/menu.py)
         self.phase = ""
         self.progress = 0.0
         self.cpu_s: float | None = None
@@ -101,7 +102,7 @@ class BaristaPane(Vertical):
                 self.phase = e.phase
                 if e.phase == ev.PHASE_MOVE:
                     return f"{at}  … data in after {e.t - self.taken_at:.2f} s"
-                what = "brewing (CPU)" if e.phase == ev.PHASE_BREW else "waiting (I/O)"
+                what = f"{self.cpu_word} (CPU)" if e.phase == ev.PHASE_BREW else "waiting (I/O)"
                 return f"{at}  … {what}"
             return None
         if e.kind == ev.DONE:
@@ -154,7 +155,7 @@ class BaristaPane(Vertical):
         if self.state == "ready":
             return "ready for orders"
         if self.state == "working":
-            doing = {ev.PHASE_BREW: "brewing", ev.PHASE_WAIT: "waiting",
+            doing = {ev.PHASE_BREW: self.cpu_word, ev.PHASE_WAIT: "waiting",
                      ev.PHASE_MOVE: "data in hand"}.get(self.phase, "on it")
             share = self.share()
             now = "" if share is None else f" · {share:4.2f} core"

@@ -36,8 +36,10 @@ class CodeScreen(ModalScreen[None]):
             box.border_subtitle = "escape / c to close · ↑↓ scroll"
             yield Static(f"$ {self.command} > shop.py && python3 shop.py", id="code-command",
                          markup=False)
+            # Wrapped, under its own line number: a line wider than the box (80 columns)
+            # continues below instead of running under the edge and the scrollbar.
             yield Static(Syntax(self.code, "python", theme=SYNTAX_THEME, line_numbers=True,
-                                word_wrap=False), id="code-text")
+                                word_wrap=True), id="code-text")
 
     def border_title_text(self) -> str:
         return self.title_text

@@ -9,7 +9,7 @@ or the scripted kitchen of the snapshot tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from chaishop.core.menu import DEFAULT_MODE, DEFAULT_RECIPE, crew_of
@@ -17,6 +17,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.protocol.kitchen import KitchenMessage, SupervisorMessage
 from chaishop.core.measure.cpu import SAMPLE_EVERY_S
 from chaishop.core.measure.lanes import SAMPLE_EVERY_S as LANE_EVERY_S
+from chaishop.tour import caption_min_s
 
 
 class KitchenLike(Protocol):
@@ -47,6 +48,9 @@ class ShopConfig:
     tour: tuple = ()  # chaishop.tour steps to play hands-free (chaishop demo)
     speed: float = 1.0  # the tour's pauses are divided by this
     exit_after_tour: bool = True
+    caption_min_s: float = field(default_factory=caption_min_s)  # chaishop.tour (tests: env)
+    calm: bool = True  # draw less while a CPU-bound run fills the cores (ui/calm.py)
+    calm_nice: bool = False  # and nice the front meanwhile (the real program only)
     auto_baseline: bool = False  # time a sequential baseline before a recipe's first run
     lane_every_s: float = LANE_EVERY_S  # 0: no lane sampling, no live timeline (tests)
     lock: bool = False  # till: the mode's lock around each update (key l)

@@ -20,8 +20,10 @@ MAPPING = [
     ("crew", "the executor that runs the workers"),
     ("order", "one task"),
     # One short line each: a wrapped line would lose the column.
-    ("recipe", "the workload: [i]brew[/] CPU-bound, [i]orders[/] I/O-bound, [i]mixed[/] both,"),
-    ("", "[i]grind[/] CPU-bound in C (hashlib lets go of the GIL)"),
+    # At most 50 characters after the name: the mapping is 68 wide inside at 80 columns.
+    ("recipe", "the workload: [i]brew[/] CPU-bound, [i]orders[/] I/O-bound,"),
+    ("", "[i]mixed[/] both, [i]grind[/] CPU-bound in C (GIL let go),"),
+    ("", "[i]till[/] shared state, [i]haul[/] big payloads"),
 ]
 
 # The words that depend on the interpreter the kitchen runs (the same executable as
@@ -136,8 +138,9 @@ of house reads each barista thread's scheduler counters (schedstat) every 50 ms.
 [b]baseline[/] run of the same orders, so speed-ups appear without asking. Every run measures \
 the CPU other programs (and the VM's host) used meanwhile: above a quarter of a core it is \
 flagged [b]noisy[/]; [b]this screen[/] is what drawing the shop itself took (not noise, but \
-on few cores CPU the baristas did not get: [b]chaishop bench[/] draws nothing). A CPU-bound \
-speed-up above the number of cores cannot be true: it is marked [b]![/] and explained.
+on few cores CPU the baristas did not get: [b]chaishop bench[/] draws nothing). So while a \
+CPU-bound run fills every core the shop draws less, and the stopwatch says [b]drawn less[/]. \
+A CPU-bound speed-up above the number of cores cannot be true: it is marked [b]![/] and explained.
 
 [b $accent]The GIL is not your lock[/] (recipe [b]till[/], key [b]r[/]; [b]l[/] toggles the lock). The \
 GIL protects the interpreter's own objects, not your data. Each barista reads the till, makes \

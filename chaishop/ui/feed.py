@@ -23,9 +23,10 @@ from __future__ import annotations
 from typing import Callable
 
 from chaishop.core.protocol import events as ev
-from chaishop.ui import lesson_notes
+from chaishop.ui import layout, lesson_notes
 from chaishop.core.protocol.gauges import CrewSummary, GilReading, LoopLag
 from chaishop.core.protocol.kitchen import KitchenGone, KitchenReady, Note
+from chaishop.core.menu import MODE, RECIPE
 from chaishop.ui.config import panes_for
 from chaishop.core.measure.speedup import speedups
 
@@ -123,21 +124,29 @@ class FeedMixin:
         self.show_panes(panes_for(m.spec.mode, m.spec.baristas), state="starting")
         for p in self.panes[:self.pane_count]:
             p.t0, p.counts = m.t0, self.run_state.served
+            p.cpu_word = RECIPE[m.spec.recipe].cpu_word
         self.crew_samples = []
         self.stopwatch.start(m.spec, m.t0, self.clock(), self.run_state.served)
         self.lesson.gil_enabled = getattr(self.machine, "gil_enabled", True)
         self.lesson.start(m.spec)
+        self.gil.solo = MODE[m.spec.mode].one_barista
+        self.calm.start(m.spec.mode, m.spec.recipe, m.spec.baristas,
+                        getattr(self.machine, "cores", 1))
+        self.screen_stack[0].set_class(not self.lesson.has_class("-off"), "-lesson")
+        self._layout(*self.size)  # a lesson panel takes rows: what gives way says so
         self.live_timeline.run_started(m)
         if m.spec.baseline:
-            self.grid.border_title = ("Baristas · baseline: one barista serves every order, "
-                                      "timed for the speed-ups")
+            self.grid_titles = ("Baristas · baseline: one barista serves every order, timed "
+                                "for the speed-ups", "baseline: one barista, timed for the speed-ups",
+                                "Baristas · baseline")
+            self.grid.border_title = layout.fit_title(self.size.width, *self.grid_titles)
 
     def _run_finished(self, r: ev.RunResult) -> None:
         if not self.run_state.finished(r.run):
             return
         earlier = list(self.results)
         self.results.append(r)
-        self.stopwatch.finish(r, lesson_notes.stopwatch_line(r, earlier))
+        self.stopwatch.finish(r, lesson_notes.stopwatch_line(r, earlier), calm=self.calm.on)
         self.lesson.finish(r, earlier)
         self.scoreboard.add(r)
         self.speedup.show(r, speedups(self.results)[-1])

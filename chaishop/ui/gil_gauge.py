@@ -41,16 +41,17 @@ class GilGauge(Widget):
         self.last_run: GilReading | None = None  # the last reading taken while a run was on
         self.lag: LoopLag | None = None  # the asyncio run's loop lag, while it is on
         self.running = False
+        self.solo = False  # the run on has one barista (sequential): nobody to take turns with
         self.gil_enabled = True
         self.border_title = "GIL"
 
     def show(self, reading: GilReading, running: bool) -> None:
         self.reading, self.running = reading, running
-        if running and not reading.empty:
+        if running and not reading.empty and not self.solo:
             self.last_run = reading
         if not running:
             self.lag = None
-        self.border_subtitle = "while brewing" if running else "idle"
+        self.border_subtitle = ("one barista" if self.solo else "while brewing") if running else "idle"
         self.refresh()
 
     def show_lag(self, lag: LoopLag | None) -> None:
@@ -79,6 +80,13 @@ class GilGauge(Widget):
         r = self.reading
         if r is None or r.empty:
             return Text.assemble(Text("no reading yet: start a run", style="dim"), "\n", legend)
+        if self.solo and self.running:
+            # The probe still waits (for the one barista's thread), but no barista waits for
+            # another: a contention bar here would teach the wrong thing.
+            return Text("\n").join([
+                Text("one barista: no other barista to take turns with"[:width], style="bold"),
+                Text(f"(the gauge's own probe waits {r.lateness_ms:.1f} ms for it)"[:width],
+                     style="dim"), legend])
         colour = self._colour(r.contention)
         label = "contention "
         value = f" {r.contention:4.2f}"

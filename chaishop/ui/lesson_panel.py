@@ -26,6 +26,9 @@ from chaishop.ui.lessons.base import LessonView, view_for
 from chaishop.core.workloads.till import TillResult
 
 
+WHY_ON_EXPLAIN = "why: press ?"
+
+
 class LessonPanel(Static):
     def __init__(self, **kw) -> None:
         super().__init__("", markup=False, **kw)
@@ -34,9 +37,12 @@ class LessonPanel(Static):
         self.gil_enabled = True
         self._shown = ""
         self.view: LessonView | None = None  # a lesson of its own's words (ui/lessons/)
+        self._brief = False  # a short terminal (80x24): the figures, and "why: press ?"
+        self._verdict: tuple[str, str, str] | None = None  # the last run's head, cost, why
         self.add_class("-off")  # a CSS class, not .display: the tour's finale hides it too
 
     def start(self, spec: ev.RunSpec) -> None:
+        self._verdict = None
         self.spec = spec
         self.ledger = lessons.Ledger()
         kind = kind_of(spec.recipe)
@@ -74,7 +80,7 @@ class LessonPanel(Static):
             return self.view.live()
         if RECIPE[s.recipe].lesson == SHARED_STATE:
             own = lessons.till_sharing(s.mode, s.share) == lessons.OWN
-            on_till = max(self.ledger.readings.values(), default=0)
+            on_till = self.ledger.shared_till()  # never above the cups rung
             return notes.till_live(s, sum(self.ledger.cups.values()), on_till, own)
         return notes.haul_live(s, self.ledger.transfer)
 
@@ -101,8 +107,19 @@ class LessonPanel(Static):
             why = notes.haul_why(r)
         else:
             return
-        cost = notes.compared(r, earlier)
-        self._set("\n".join(x for x in (head, why, cost) if x))
+        self._verdict = (head, notes.compared(r, earlier), why)
+        self._show_verdict()
+
+    def brief(self, on: bool) -> None:
+        """On a short terminal the why gives way (it is on ?): the scoreboard keeps its rows."""
+        if on != self._brief:
+            self._brief = on
+            self._show_verdict()
+
+    def _show_verdict(self) -> None:
+        if self._verdict is not None:
+            head, cost, why = self._verdict
+            self._set("\n".join(x for x in (head, cost, WHY_ON_EXPLAIN if self._brief else why) if x))
 
     def _set(self, text: str) -> None:
         if text != self._shown:

@@ -20,6 +20,7 @@ from chaishop.core.measure.running_timeline import RunningTimeline
 from chaishop.core.menu import MODE
 from chaishop.core.protocol import events as ev
 from chaishop.core.protocol.gauges import LoopLag
+from chaishop.ui.calm import EVERY
 from chaishop.ui.timeline_view import METHOD_EVENTS, METHOD_SAMPLER
 
 # The live timeline is redrawn this often (from the running timeline: no rebuild).
@@ -62,12 +63,16 @@ class LiveTimeline:
         """Called every ShopConfig.lane_every_s: sample the lanes; redraw the live timeline now and then."""
         if not self.app.run_state.running:
             return
+        calm = self.app.calm  # a CPU-bound run fills the cores: sample and redraw less
+        if calm.skip("lanes"):
+            return
         if self.lanes.watched:
             self.lanes.sample()
             for series in self.lanes.series.values():
                 del series[:-MAX_SAMPLES]
-        self._since_live += dt
-        if self._since_live >= LIVE_EVERY_S and self.running is not None:
+        self._since_live += dt * (EVERY["lanes"] if calm.on else 1)
+        if self._since_live >= LIVE_EVERY_S * (EVERY["live"] if calm.on else 1) \
+                and self.running is not None:
             self._since_live = 0.0
             samples = self._samples()
             self.show(self.running.at(self.app.clock(), samples), live=True, sampled=bool(samples))

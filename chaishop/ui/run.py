@@ -39,7 +39,9 @@ def run_app(args, tour: tuple = (), speed: float = 1.0, exit_after_tour: bool = 
                                   tour=tuple(tour), speed=speed, exit_after_tour=exit_after_tour,
                                   # Quiet until a key (a teacher talks first), unless asked.
                                   autostart=not tour and getattr(args, "start", False),
-                                  auto_baseline=not tour and not getattr(args, "no_baseline", False))
+                                  auto_baseline=not tour and not getattr(args, "no_baseline", False),
+                                  # CHAISHOP_CALM=0: draw at full pace always (tests/perf/app_vs_bench.py)
+                                  calm=os.environ.get("CHAISHOP_CALM") != "0", calm_nice=True)
     config.order_s = args.order_seconds / speed
     # Before the app runs: under Textual sys.stderr.fileno() is -1, and the
     # resource tracker's first start would fail inside the running app.

@@ -78,7 +78,8 @@ class Scoreboard(Widget):
         # Short of room, the chart goes first: the table's rows are the figures.
         height = self.content_size.height or 12
         noted = sum(1 for r, up, bad in zip(self.results, ups, flags) if r.noisy or bad)
-        notes_h = min(2, noted) if full else 0
+        # Notes take rows only past the heading and three runs (baseline, threads, processes).
+        notes_h = min(2, noted, max(0, height - 1 - min(3, len(self.results)))) if full else 0
         chart = 2 * len(self.results) + 4 + notes_h <= height
         fits = max(1, (height - 4 - notes_h) // 2 if chart else height - 1 - notes_h)
         first = max(0, len(self.results) - fits)
@@ -130,8 +131,8 @@ class Scoreboard(Widget):
             cells += [par, up_text]
             t.add_row(*cells, style="dim" if odd else "")
         parts: list = [t]
-        if said and full:
-            parts.append(Text("\n").join(said[-2:]))  # the latest notes; older ones scroll away
+        if said and notes_h:  # the latest notes; older ones scroll away
+            parts.append(Text("\n").join(said[len(said) - notes_h:]))
         if chart or len(rows) * 2 + 4 + notes_h <= height:
             parts += [Text(""), self._chart(rows, width, full)]
         return Group(*parts)

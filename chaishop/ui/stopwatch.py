@@ -18,35 +18,54 @@ from textual.widgets import Digits, Static
 
 from chaishop.core.measure.served import Served
 from chaishop.core.protocol import events as ev
-from chaishop.core.menu import MODE
+from chaishop.core.menu import MODE, RECIPE
 from chaishop.core.measure.noise import NOISY_CORES
 from chaishop.core.measure.speedup import MIN_WALL_S
 
 # Always this many characters in the Digits, so an update never changes its width.
 DIGITS_FORMAT = "{:7.2f}"
 BASELINE = "baseline"  # how a run the shop started by itself is named
+# Below this parallelism a waiting recipe's run says why (its baristas mostly waited).
+WAITING_PAR = 0.5
+NARROW_W = 34  # the stats' width in the narrow (38-column) side column
 
 
 def verdict(r: ev.RunResult) -> str:
     return "stopped" if r.cancelled else "complete" if r.complete else "incomplete"
 
 
+def par_text(r: ev.RunResult, narrow: bool = False) -> str:
+    """Parallelism, with the reason when it is low for a recipe that waits: a low figure
+    beside a good speed-up is the lesson (waiting overlaps), not a fault."""
+    if r.wall_s < MIN_WALL_S:
+        return "parallelism –"
+    par = f"{r.parallelism:.2f}×"
+    if not RECIPE[r.recipe].cpu_bound and r.parallelism < WAITING_PAR:
+        return f"par {par} waiting" if narrow else f"parallelism {par}: waiting, not CPU"
+    return f"parallelism {par}"
+
+
 def stats_text(r: ev.RunResult, narrow: bool = False) -> str:
     # A failed barista shows on its pane (and in "3/4 orders"); here the run's verdict.
     # Narrow (a 38-column side): three lines of at most 34 characters, no room for memory.
-    par = f"{r.parallelism:.2f}×" if r.wall_s >= MIN_WALL_S else "–"
+    # Wide: four lines at most (five with a lesson's), so that the scoreboard under it keeps
+    # the baseline, threads and processes rows at 120x36.
     startup = MODE[r.mode].startup_word  # a cluster's warm workers are handed their tasks
-    head = (f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s\n"
-            f"parallelism {par} · {r.orders_done}/{r.orders} orders\n")
-    end = verdict(r) + (f" · {BASELINE}" if r.baseline else "")
+    orders = f"{r.orders_done}/{r.orders} orders"
     if narrow:
-        return head + f"{startup} {r.startup_s:.3f} s · {end}"
+        end = verdict(r) + (f" · {BASELINE}" if r.baseline else "")
+        second = f"{par_text(r, True)} · {orders}"
+        if len(second) > NARROW_W:  # a rush hour's thousands: the count without its word
+            second = f"{par_text(r, True)} · {r.orders_done}/{r.orders}"
+        return (f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s\n{second}\n"
+                f"{startup} {r.startup_s:.3f} s · {end}")
+    head = f"wall {r.wall_s:.2f} s · CPU {r.cpu_s:.2f} s · {orders} · {verdict(r)}\n"
+    second = par_text(r) + (f" · the {BASELINE} for the speed-ups" if r.baseline else "")
     if r.create_s is None:
-        return head + f"{startup} {r.startup_s:.3f} s · {end}" + memory_text(r)
+        return head + second + f"\n{startup} {r.startup_s:.3f} s" + memory_text(r)
     # Start-up in its two parts: creating the workers, then waiting for them to run.
-    return (head + f"start-up {r.startup_s:.3f} s: create {r.create_s:.3f} "
-            f"+ wait to run {r.wait_to_run_s:.3f}\n"
-            + end + (" for the speed-ups" if r.baseline else "") + memory_text(r))
+    return (head + second + f"\nstart-up {r.startup_s:.3f} s: create {r.create_s:.3f} "
+            f"+ wait to run {r.wait_to_run_s:.3f}" + memory_text(r))
 
 
 def memory_text(r: ev.RunResult) -> str:
@@ -55,14 +74,16 @@ def memory_text(r: ev.RunResult) -> str:
         return ""
     kib = r.rss_per_barista_kib
     each = f"{kib / 1024:,.1f} MiB" if kib >= 1024 else f"{kib:,.0f} KiB"
-    return (f"\nRSS {r.peak_rss_mib:,.0f} MiB · {each} each (derived)\n"
-            f"OS threads {r.os_threads_peak or 0:,} at peak")
+    return (f"\nRSS {r.peak_rss_mib:,.0f} MiB · {each} each (derived) · "
+            f"{r.os_threads_peak or 0:,} OS threads")
 
 
-def noise_text(r: ev.RunResult, narrow: bool = False) -> str:
+def noise_text(r: ev.RunResult, narrow: bool = False, calm: bool = False) -> str:
+    """``calm``: the shop drew less during the run (ui/calm.py), and says so."""
     if r.other_cpu_cores is None:
         return ""
-    others = "others" if narrow else "other programs"
+    shown_calm = calm and r.front_cpu_cores is not None and not narrow
+    others = "others" if narrow or shown_calm else "other programs"
     if r.noisy:
         text = f"noisy: {others} used {r.other_cpu_cores:.2f} cores"
     else:
@@ -71,6 +92,7 @@ def noise_text(r: ev.RunResult, narrow: bool = False) -> str:
             text += f" (< {NOISY_CORES:g})"
     if r.front_cpu_cores is not None and not narrow:  # the shop drawing itself: CPU the
         text += f" · this screen {r.front_cpu_cores:.2f}"  # baristas did not get (no room narrow)
+        text += ", drawn less" if shown_calm else ""
     return text
 
 
@@ -127,9 +149,9 @@ class StopwatchPanel(Vertical):
         if value != self.digits.value:
             self.digits.update(value)
         s = self.spec
-        self._set_caption(f"brewing… {self.counts.total}/{s.orders} orders served")
+        self._set_caption(f"{RECIPE[s.recipe].busy}… {self.counts.total}/{s.orders} orders served")
 
-    def finish(self, r: ev.RunResult, extra: str = "") -> None:
+    def finish(self, r: ev.RunResult, extra: str = "", calm: bool = False) -> None:
         """``extra``: one more short line (the till's lock cost, the haul's moving data)."""
         self.t0 = None
         self.remove_class("-running")
@@ -137,7 +159,7 @@ class StopwatchPanel(Vertical):
         self._set_caption(cluster_caption(self.cluster) if MODE[r.mode].cluster and self.cluster
                           else f"{r.mode} · {r.recipe} · crew {r.baristas}")
         self.stats.update(stats_text(r, self.narrow) + (f"\n{extra}" if extra else ""))
-        self.noise.update(noise_text(r, self.narrow), layout=False)
+        self.noise.update(noise_text(r, self.narrow, calm), layout=False)
         self.noise.set_class(r.noisy, "-noisy")
         self.has_result = True
 

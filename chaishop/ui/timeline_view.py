@@ -41,8 +41,13 @@ class TimelineView(Widget):
         self.partial = False
         self.live = False
         self.method = METHOD_EVENTS
+        self.max_lanes: int | None = None  # the app's layout: fewer lanes on a tight side column
         self.border_title = "Timeline"
         self.add_class("-empty")
+
+    @property
+    def lanes_shown(self) -> int:
+        return MAX_LANES if self.max_lanes is None else min(MAX_LANES, self.max_lanes)
 
     def show_timeline(self, timeline: tl.Timeline, partial: bool = False, title: str = "",
                       method: str = "", live: bool = False) -> None:
@@ -52,14 +57,22 @@ class TimelineView(Widget):
         self.partial, self.live = partial, live
         self.method = method or METHOD_EVENTS
         self.border_title = f"Timeline · {title}" if title else "Timeline"
-        self.border_subtitle = "live" if live else ""
+        # How it was measured goes on the border: a row less for the scoreboard.
+        self.border_subtitle = ("live · " if live else "") + f"by {self.method}"
         self.remove_class("-empty")
-        lanes = min(MAX_LANES, len(self.timeline.lanes))
-        more = 1 if len(self.timeline.lanes) > MAX_LANES else 0
-        height = max(1, lanes) + more + 3 + 2  # the axis, the legend, the method, the border
+        self.fit(self.max_lanes)
+        self.refresh()
+
+    def fit(self, max_lanes: int | None) -> None:
+        """Draw at most ``max_lanes`` lanes (None: MAX_LANES), and take the rows they need."""
+        self.max_lanes = max_lanes
+        if self.timeline is None or self.crew is not None:
+            return
+        lanes = min(self.lanes_shown, len(self.timeline.lanes))
+        more = 1 if len(self.timeline.lanes) > self.lanes_shown else 0
+        height = max(1, lanes) + more + 2 + 2  # the axis, the legend, the border
         if self.styles.height is None or self.styles.height.value != height:
             self.styles.height = height
-        self.refresh()
 
     def show_crew(self, samples: list[tuple[float, tuple[int, ...]]], t0: float, t1: float,
                   crew: int, title: str = "") -> None:
@@ -126,10 +139,11 @@ class TimelineView(Widget):
         colours = self._colours()
         lines: list[Text] = []
         lanes = tl.cells(t, n) if t.lanes else {}
-        for b, cells in list(lanes.items())[:MAX_LANES]:
+        shown = self.lanes_shown
+        for b, cells in list(lanes.items())[:shown]:
             lines.append(self._lane(b, cells, colours))
-        if len(lanes) > MAX_LANES:
-            lines.append(Text(f"… {len(lanes) - MAX_LANES} more baristas", style="dim"))
+        if len(lanes) > shown:
+            lines.append(Text(f"… {len(lanes) - shown} more baristas", style="dim"))
         if not lanes:
             lines.append(Text("no barista events in this run", style="dim"))
         end = f"{t.duration:.2f} s"
@@ -145,5 +159,4 @@ class TimelineView(Widget):
         if self.partial:
             legend.append("  (first events only)", style=f"bold {self.app.theme_variables['warning']}")
         lines.append(legend)
-        lines.append(Text(f"by {self.method}", style="italic dim"))
         return Text("\n").join(lines)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 
 from chaishop.recordings.markers import mark
-from chaishop.tour import PAUSE_S, TourStep, caption_for, finale, measured
+from chaishop.tour import PAUSE_S, Pacing, TourStep, caption_for, finale, measured
 from chaishop.ui.export import save_svg
 from chaishop.core.measure.speedup import speedups
 
@@ -37,6 +37,7 @@ async def _until(predicate, app) -> bool:
 
 async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
     cfg = app.config
+    pacing = Pacing(speed, cfg.caption_min_s)
     if not await _until(lambda: app.ready is not None, app):
         return
     for n, step in enumerate(steps, 1):
@@ -53,8 +54,13 @@ async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
             return
         app.caption.show(title, measured(step, app.machine, app.results[-1],
                                          speedups(app.results)[-1]))
-        await asyncio.sleep(PAUSE_S / speed)
-    app.caption.show("Tour done · the scoreboard", finale(app.results, speedups(app.results)))
+        pacing.shown()
+        await asyncio.sleep(pacing.hold_s())  # readable at any --speed
+    ends = (f" · a key ends the tour, or it ends in {pacing.finale_s:.0f} s"
+            if cfg.exit_after_tour and pacing.finale_s else "")
+    cores = getattr(app.machine, "cores", 0)
+    app.caption.show("Tour done · the scoreboard" + ends,
+                     finale(app.results, speedups(app.results), cores))
     mark("Tour done · the scoreboard")
     app.screen.add_class("-finale")  # the scoreboard gets the side column's room
     await asyncio.sleep(max(PAUSE_S / speed, 0.2))  # let the finale paint before the SVG
@@ -68,4 +74,9 @@ async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
                 app.exit(return_code=1)  # headless callers (CI) must see it failed
                 return
     if cfg.exit_after_tour:
+        app.tour_key = asyncio.Event()  # set by any key (ShopApp.on_key)
+        try:
+            await asyncio.wait_for(app.tour_key.wait(), max(0.0, pacing.finale_s - PAUSE_S / speed))
+        except asyncio.TimeoutError:
+            pass
         app.exit(0)

@@ -66,10 +66,12 @@ async def test_footer_fits_from_80_columns_with_explain_and_quit_and_nothing_str
             await scripted_runs(pilot, "", None)
             await until(pilot, lambda: "quit" in screen_lines(app)[-1])
             footer = screen_lines(app)[-1]
-            modes = "".join(MODE_KEYS) + " mode"  # every mode's key, one label
+            modes = " ".join(MODE_KEYS) + " mode"  # every mode's key apart, one label
             for hint in (modes, "? explain", "q quit", "c code"):
                 assert hint in footer, (width, footer)
-            assert footer.rstrip().endswith("^p palette"), (width, footer)
+            # Nothing stray after the last key, and nothing cut.
+            assert footer.rstrip().endswith("q quit"), (width, footer)
+            assert "recipe" in footer and "crew" in footer and "␣ run" in footer, (width, footer)
 
 
 def test_explain_gives_the_readme_install_steps_and_every_key():

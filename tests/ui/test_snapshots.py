@@ -62,3 +62,17 @@ def test_forks_deadlock_cycle(snap_compare):
     async def before(pilot):
         await scripted_runs(pilot, "f", None)  # a deadlock: the cores sit idle
     assert snap_compare(scripted_app(baristas=5), terminal_size=SIZE, run_before=before)
+
+
+def test_preset_120x36_processes(snap_compare):
+    """The projector preset: baseline, threads and processes side by side on the scoreboard."""
+    async def before(pilot):
+        await scripted_runs(pilot, "stp", "processes")
+    assert snap_compare(scripted_app(), terminal_size=(120, 36), run_before=before)
+
+
+def test_preset_120x36_till(snap_compare):
+    """A lesson panel at 120x36: the scoreboard keeps its rows, the gauges give way (said)."""
+    async def before(pilot):
+        await scripted_runs(pilot, "str", "threads")
+    assert snap_compare(scripted_app(), terminal_size=(120, 36), run_before=before)

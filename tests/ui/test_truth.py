@@ -64,11 +64,13 @@ async def test_timeline_is_live_names_the_mode_and_the_method(small_kitchen):
         await until(pilot, lambda: app.timeline.timeline is not None and app.timeline.live
                     and any(app.timeline.timeline.lanes), timeout=60)
         assert "threads" in str(app.timeline.border_title)
-        assert app.timeline.border_subtitle == "live"
+        assert str(app.timeline.border_subtitle).startswith("live · by ")
         await pilot.press("escape")
         await until(pilot, lambda: not app.run_state.running, timeout=60)
         assert not app.timeline.live
         assert app.timeline.method == (METHOD_SAMPLER if HAVE_SCHEDSTAT else METHOD_EVENTS)
+        # How it was measured is on the timeline's border (a row less for the scoreboard).
+        assert app.timeline.border_subtitle == f"by {app.timeline.method}"
 
 
 async def test_a_new_run_clears_the_last_verdict_and_grind_runs(small_kitchen):

@@ -96,14 +96,33 @@ class Ledger:
     cups: dict[int, int] = dataclasses.field(default_factory=dict)
     readings: dict[int, int] = dataclasses.field(default_factory=dict)  # its till's latest
     transfer: dict[int, float] = dataclasses.field(default_factory=dict)
+    read_at: dict[int, float] = dataclasses.field(default_factory=dict)  # when it read its till
 
     def observe(self, e: ev.Event) -> None:
         if e.cups is not None:
             self.cups[e.barista] = e.cups
         if e.till is not None:
             self.readings[e.barista] = e.till
+            self.read_at[e.barista] = e.t
         if e.transfer_s is not None:
             self.transfer[e.barista] = e.transfer_s
+
+    def shared_till(self) -> int:
+        """The shared till as one reading that the cups rung (their sum) can be held against.
+
+        Each barista's latest word is from its own instant.  The newest reading already holds
+        cups the others rang after their latest word, so it can show more than the sum of the
+        cups: "rung 5,812,688 · on the till 5,844,309".  The oldest latest reading cannot: by
+        then every other barista had rung at most what it has reported since (an event is
+        stamped after its till is read), and nobody puts on the till more than they ring.
+        So: the newest reading the cups can account for; the oldest one always can (a barista
+        that has finished leaves an old reading, which would overstate the loss)."""
+        if not self.readings:
+            return 0
+        rung = sum(self.cups.values())
+        newest_first = sorted(self.readings, key=lambda b: self.read_at.get(b, 0.0), reverse=True)
+        return next((self.readings[b] for b in newest_first if self.readings[b] <= rung),
+                    self.readings[newest_first[-1]])
 
 
 class Lesson:
