@@ -257,6 +257,16 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("haul", "h", "haul (big payloads: moving data)",
            "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
            lesson=MOVING_DATA, script=False),
+    # Waiting behind the GIL (core/workloads/counter.py): I/O replies beside brewing, timed.
+    Recipe("counter", "w", "counter (I/O beside brewing: the convoy)", "one barista answers "
+           "1 ms I/O orders while the others brew: how late are its replies?", script=False,
+           kind="chaishop.core.workloads.counter:KIND", options=(
+               Option("io", ("sleep", "socket"), "n", "the counter's wait: a sleep, or a round "
+                      "trip to a server on 127.0.0.1"),
+               Option("block", ("none", "sleep", "cpu"), "v", "none: the others brew; sleep/cpu: "
+                      "one makes a blocking call, the rest wait politely"),
+               Option("unblock", ("none", "to_thread", "process_pool"), "u", "how that call is "
+                      "made: directly, asyncio.to_thread, or run_in_executor(process pool)"))),
     # Not offered: like brew, but order #1 is spilled (raises), to show how a crew
     # copes with a barista that crashes while the others go on (tests, faults).
     Recipe("spill", "", "spill (order #1 raises)", cpu_bound=True, script=False),

@@ -94,6 +94,9 @@ class RunSpec:
     scheduler: str | None = None  # dask: an existing cluster (tcp://host:port); None: our own
     # A lesson's switches (core/menu.py Recipe.options): (name, choice) pairs; see option().
     options: tuple[tuple[str, str], ...] = ()
+    # The GIL's switch interval for the run (--switch-interval, core/engine/switch.py), in ms;
+    # None: the interpreter's (5 ms unless changed).
+    switch_interval_ms: float | None = None
 
     def option(self, name: str) -> str:
         """The choice of the recipe's switch ``name``: as given, else the menu's default."""
