@@ -92,7 +92,8 @@ class CounterView(LessonView):
         head = (f"late: p50 {_ms(f['reply_late_p50_ms'])} · p90 {_ms(f['reply_late_p90_ms'])} · "
                 f"worst {_ms(f['reply_late_max_ms'])}  │  alone: p50 {_ms(f['alone_p50_ms'])} · p90 "
                 f"{_ms(f['alone_p90_ms'])}"
-                + (f"  │  {f['late_vs_alone']}x alone (derived)" if f["late_vs_alone"] else ""))
+                + (f"  │  {f['late_vs_alone']}x alone (derived)" if f["late_vs_alone"] else "")
+                + f"  │  {c.replies:,} replies busy, {c.alone_replies:,} alone")
         if c.loop_lag_max_ms is not None:
             head += f"\nloop lag (the probe's 50 ms callback): p50 {c.loop_lag_p50_ms:.1f} ms · " \
                     f"max {c.loop_lag_max_ms:.0f} ms"
@@ -121,7 +122,7 @@ def why(r: ev.RunResult, c: CounterResult) -> str:
                                    and c.block == "cpu" and gil_on() else "") + ".")
         return ("One loop, one thread: a task that blocks (brewing, time.sleep) never awaits, so "
                 "every other task, the counter too, waits until it is done. Fix: await "
-                "asyncio.to_thread(...) or loop.run_in_executor(pool, ...) (keys u).")
+                "asyncio.to_thread(...) or loop.run_in_executor(pool, ...) (key u).")
     if m.in_process and gil_on() and c.block in ("none", "cpu") and c.unblock != "process_pool":
         return ("The convoy: a thread that wakes from its wait still needs the GIL, and beside "
                 "CPU-bound threads it waits up to the switch interval (or more) for it. A "
