@@ -30,6 +30,8 @@ VARIANTS = {  # name: (mode, switch interval ms or None, options)
     "threads": ("threads", None, {}),
     "processes": ("processes", None, {}),
     "threads@0.5ms": ("threads", 0.5, {}),
+    "threads@0.1ms": ("threads", 0.1, {}),
+    "threads@20ms": ("threads", 20.0, {}),
     "threads socket": ("threads", None, {"io": "socket"}),
     "processes socket": ("processes", None, {"io": "socket"}),
     "asyncio block sleep": ("asyncio", None, {"block": "sleep"}),
