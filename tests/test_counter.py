@@ -95,7 +95,7 @@ def test_the_counter_replies_alone_then_beside_the_others_in_one_run(mode):
     assert isinstance(c, CounterResult)
     assert c.alone_replies > 10 and c.replies >= 1  # both phases measured, in the same run
     assert len(c.alone) == 3 and len(c.busy) == 3 and c.work_s is not None
-    assert words(events, cs.OPEN) == [(cs.OPEN,)]
+    assert [w[0] for w in words(events, cs.OPEN)] == [cs.OPEN]
     late = words(events, cs.LATE)
     assert c.alone_replies + c.replies == sum(len(w[2]) for w in late)
     assert len(late) < (c.alone_replies + c.replies) / 3  # in batches, not one event a reply
@@ -145,6 +145,12 @@ def test_the_switch_interval_holds_for_the_run_and_the_default_comes_back():
     r = shop.run(dataclasses.replace(counter("threads", 2, 2), switch_interval_ms=0.5))
     assert r.lesson.switch_interval_ms == pytest.approx(0.5)
     assert sys.getswitchinterval() == before
+
+
+@pytest.mark.parametrize("mode", ["threads", "processes"])
+def test_the_counter_brews_beside_the_interval_asked_for_in_its_own_process(mode):
+    r = shop.run(dataclasses.replace(counter(mode, 2, 2), switch_interval_ms=0.5))
+    assert r.lesson.counter_switch_ms == pytest.approx(0.5)  # its word, from its interpreter
 
 
 def test_out_of_process_orders_carry_the_interval_and_a_barista_sets_it():

@@ -60,6 +60,7 @@ class CounterResult(ev.LessonResult):
     loop_lag_max_ms: float | None = None
     slow_callbacks: int = 0  # asyncio debug mode's "Executing ... took" warnings
     slow_lines: tuple[str, ...] = ()
+    counter_switch_ms: float | None = None  # the interval in the counter's own interpreter
 
     KEYS = ("reply_late_p50_ms", "reply_late_p90_ms", "alone_p50_ms", "alone_p90_ms",
             "late_vs_alone", "work_s", "switch_interval_ms", "io", "loop_lag_max_ms",
@@ -120,6 +121,7 @@ class CounterRun(LessonRun):
         self.capture = None
         self.t0 = time.perf_counter()
         self.switch_s = sys.getswitchinterval()
+        self.counter_switch_s: float | None = None  # in the counter's own interpreter
 
     def observe(self, e: ev.Event) -> None:
         w = e.word
@@ -127,7 +129,7 @@ class CounterRun(LessonRun):
             kept = self.samples[w[1]]
             kept.extend(w[2][:max(0, MAX_SAMPLES - len(kept))])
         elif w and w[0] == cs.OPEN and self.opened_t is None:
-            self.opened_t = e.t
+            self.opened_t, self.counter_switch_s = e.t, w[1]
         elif e.kind == ev.DONE and e.order is not None and e.order > 1:
             self.last_done_t = e.t
 
@@ -146,7 +148,8 @@ class CounterRun(LessonRun):
         lesson = CounterResult(
             s.option("io"), s.option("block"), s.option("unblock"), self.switch_s * 1000,
             _p50_p90(busy), _p50_p90(alone), len(busy), len(alone), work_s, lag_p50, lag_max,
-            count, tuple(lines[:MAX_WARNINGS]))
+            count, tuple(lines[:MAX_WARNINGS]),
+            None if self.counter_switch_s is None else round(self.counter_switch_s * 1000, 4))
         return dataclasses.replace(result, lesson=lesson)
 
     def close(self) -> None:

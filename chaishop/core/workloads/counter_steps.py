@@ -20,6 +20,7 @@ Import-light: barista processes and subinterpreters import it.
 
 from __future__ import annotations
 
+import sys
 import time
 
 from chaishop.core.protocol import events as ev
@@ -42,7 +43,7 @@ SLOW_CALLBACK_S = 0.1  # asyncio debug mode warns about steps holding the loop t
 COUNTER, BREWER, BLOCKER, WAITER = "counter", "brewer", "blocker", "waiter"
 ALONE, BUSY = "alone", "busy"
 LATE = "late"  # Event.word's first item: ("late", phase, (seconds, ...))
-OPEN = "open"  # Event.word ("open",): the counter opened the gate, the others start now
+OPEN = "open"  # Event.word ("open", switch s): the gate opened, the others start now
 
 
 class Cell:
@@ -188,7 +189,8 @@ def counter_steps(order, plan: dict, rep, control, board: Board | None, aio: boo
         if board is not None:
             board.open()
         if plan["brewers"]:
-            rep.progress(order.number, plan["alone_share"], ev.PHASE_WAIT, force=True, word=(OPEN,))
+            rep.progress(order.number, plan["alone_share"], ev.PHASE_WAIT, force=True,
+                         word=(OPEN, sys.getswitchinterval()))  # its own interpreter's interval
             yield from _busy(order, plan, rep, control, board, line)
     finally:
         if board is not None:

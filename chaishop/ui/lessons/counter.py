@@ -98,6 +98,9 @@ class CounterView(LessonView):
             head += f"\nloop lag (the probe's 50 ms callback): p50 {c.loop_lag_p50_ms:.1f} ms · " \
                     f"max {c.loop_lag_max_ms:.0f} ms"
         lines = [head, why(result, c)]
+        if c.busy and not c.alone:
+            lines.append("Alone: not measured in this mode (its baristas are handed nothing "
+                         "shared, so the others could not wait at a gate).")
         if c.slow_callbacks:
             lines.append(f"⚠ asyncio debug mode, {c.slow_callbacks}x: {c.slow_lines[0]}")
         lines += compared(result, earlier)
