@@ -34,7 +34,7 @@ async def test_the_counter_key_runs_it_and_the_brackets_change_the_switch_interv
         panel = app.lesson
         assert not panel.has_class("-off") and "Counter" in str(panel.border_title)
         assert f"switch interval {default:g} ms" in str(panel.border_subtitle)
-        assert "late: p50" in str(panel.render()) and "alone: p50" in str(panel.render())
+        assert "busy  p50" in str(panel.render()) and "alone p50" in str(panel.render())
         r = await run_key(pilot, "right_square_bracket")  # double: the kitchen sets it for the run
         assert r.lesson.switch_interval_ms == 2 * default
         assert f"switch {2 * default:g} ms" in str(app.header.render())
@@ -69,13 +69,13 @@ def test_the_view_shows_alone_and_busy_with_a_sparkline_then_says_why():
     view.observe(late(cs.ALONE, 0.1, 0.1, 0.2))
     view.observe(late(cs.BUSY, 5, 10, 30))
     text = view.live()
-    assert "alone (nobody else working): p50 0.10 ms" in text
-    assert "p50 10.0 ms" in text and "(100x alone, derived)" in text
-    assert text.splitlines()[-1].startswith("worst reply per 50 ms ") and bar(0.2) in text
+    assert "alone: p50 0.10 ms" in text and "(3 replies)" in text
+    assert "busy:  p50 10.0 ms" in text and "busy p50 = 100x alone (derived)" in text
+    assert text.splitlines()[-1].startswith("worst per 50 ms ") and bar(0.2) in text
     lesson = CounterResult("sleep", "none", "none", 5.0, busy=(0.007, 0.017, 0.05),
                            alone=(0.0001, 0.0002, 0.0003), replies=300, alone_replies=350)
     done = view.finish(result("threads", "counter", lesson=lesson), [])
-    assert "late: p50 7.00 ms" in done and "70.0x alone" in done and "convoy" in done
+    assert "busy  p50 7.00 ms" in done and "busy 70.0x later" in done and "convoy" in done
     blocked = CounterResult("sleep", "sleep", "none", 5.0, busy=(0.0003, 0.0005, 0.4),
                             alone=(0.0003, 0.0004, 0.001), loop_lag_p50_ms=0.5,
                             loop_lag_max_ms=412.0, slow_callbacks=1,

@@ -20,7 +20,7 @@ from chaishop.core.workloads.counter import CounterResult, nearest_rank
 from chaishop.ui.lessons.base import LessonView
 
 BARS = "▁▂▃▄▅▆▇█"
-SPARK = 48  # batches in the sparkline (about 2.4 s of replies)
+SPARK = 24  # batches in the sparkline (about 1.2 s of replies)
 LOW_MS, HIGH_MS = 0.01, 1000.0  # the sparkline's log scale: ▁ 10 µs .. █ 1 s
 KEEP = 50_000  # samples kept per phase for the live percentiles
 
@@ -54,8 +54,7 @@ class CounterView(LessonView):
         interval = s.switch_interval_ms or sys.getswitchinterval() * 1000
         block = "" if s.option("block") == "none" else \
             f" · block {s.option('block')} · unblock {s.option('unblock')}"
-        return (f"Counter · {s.mode}: one barista replies every {cs.REPLY_S * 1000:g} ms while "
-                f"the others work",
+        return (f"Counter · {s.mode} · a reply every {cs.REPLY_S * 1000:g} ms, others working",
                 f"io {s.option('io')}{block} · switch interval {interval:g} ms")
 
     def observe(self, e: ev.Event) -> None:
@@ -70,30 +69,29 @@ class CounterView(LessonView):
     def _line(self, phase: str, label: str) -> str:
         got = self.samples[phase]
         if not got:
-            return f"{label}: -"
-        return (f"{label}: p50 {fmt_ms(nearest_rank(got, 0.5))} · p90 "
-                f"{fmt_ms(nearest_rank(got, 0.9))} · worst {fmt_ms(max(got))} · {len(got):,} replies")
+            return f"{label} -"
+        return (f"{label} p50 {fmt_ms(nearest_rank(got, 0.5))} · p90 "
+                f"{fmt_ms(nearest_rank(got, 0.9))} · worst {fmt_ms(max(got))} ({len(got):,} replies)")
 
     def live(self) -> str:
         alone, busy = self.samples[cs.ALONE], self.samples[cs.BUSY]
-        times = ""
+        times = "alone: nobody else works; busy: the others work"
         if alone and busy and (a := nearest_rank(alone, 0.5)) > 0:
-            times = f" ({nearest_rank(busy, 0.5) / a:.0f}x alone, derived)"
+            times = f"busy p50 = {nearest_rank(busy, 0.5) / a:.0f}x alone (derived)"
         return "\n".join((
-            self._line(cs.ALONE, "alone (nobody else working)"),
-            self._line(cs.BUSY, "busy  (the others working) ") + times,
-            f"worst reply per 50 ms {''.join(self.spark) or '-'}  (log: ▁ 10 µs … █ 1 s)"))
+            self._line(cs.ALONE, "alone:"), self._line(cs.BUSY, "busy: "), times,
+            f"worst per 50 ms {''.join(self.spark) or '-'} (log: ▁ 10 µs, █ 1 s)"))
 
     def finish(self, result: ev.RunResult, earlier: list[ev.RunResult]) -> str:
         c = result.lesson
         if not isinstance(c, CounterResult):
             return ""
         f = c.figures(result.wall_s)
-        head = (f"late: p50 {_ms(f['reply_late_p50_ms'])} · p90 {_ms(f['reply_late_p90_ms'])} · "
-                f"worst {_ms(f['reply_late_max_ms'])}  │  alone: p50 {_ms(f['alone_p50_ms'])} · p90 "
-                f"{_ms(f['alone_p90_ms'])}"
-                + (f"  │  {f['late_vs_alone']}x alone (derived)" if f["late_vs_alone"] else "")
-                + f"  │  {c.replies:,} replies busy, {c.alone_replies:,} alone")
+        head = (f"busy  p50 {_ms(f['reply_late_p50_ms'])} · p90 {_ms(f['reply_late_p90_ms'])} · "
+                f"worst {_ms(f['reply_late_max_ms'])} ({c.replies:,})\n"
+                f"alone p50 {_ms(f['alone_p50_ms'])} · p90 {_ms(f['alone_p90_ms'])} "
+                f"({c.alone_replies:,})"
+                + (f" → busy {f['late_vs_alone']}x later (derived)" if f["late_vs_alone"] else ""))
         if c.loop_lag_max_ms is not None:
             head += f"\nloop lag (the probe's 50 ms callback): p50 {c.loop_lag_p50_ms:.1f} ms · " \
                     f"max {c.loop_lag_max_ms:.0f} ms"
@@ -124,14 +122,13 @@ def why(r: ev.RunResult, c: CounterResult) -> str:
                                    "waits its turn for it)" if c.unblock == "to_thread"
                                    and c.block == "cpu" and gil_on() else "") + ".")
         return ("One loop, one thread: a task that blocks (brewing, time.sleep) never awaits, so "
-                "every other task, the counter too, waits until it is done. Fix: await "
-                "asyncio.to_thread(...) or loop.run_in_executor(pool, ...) (key u).")
+                "every task, the counter too, waits for it. Fixes (key u): await "
+                "asyncio.to_thread(...), loop.run_in_executor(process pool, ...).")
     if m.in_process and gil_on() and c.block in ("none", "cpu") and c.unblock != "process_pool":
-        return ("The convoy: a thread that wakes from its wait still needs the GIL, and beside "
-                "CPU-bound threads it waits up to the switch interval (or more) for it. A "
-                "shorter interval ([) cuts the wait and costs the brewers switches; processes, "
-                "subinterpreters and free-threaded threads have no GIL to share; C code that "
-                "releases it (grind) hardly causes a convoy (expected, not measured here).")
+        return ("The convoy: a waking thread needs the GIL back; beside brewing threads it "
+                "waits a switch interval or more. [ halves it (brewers pay in switches). "
+                "Processes, subinterpreters, free-threaded threads share no GIL; grind's C code "
+                "lets go of it (expected, not measured).")
     if m.in_process and not gil_on():
         return "No GIL here (free-threaded): the counter's thread wakes on its own core, no convoy."
     return ("No GIL shared with the workers: the counter's wake-up waits only for a core "
