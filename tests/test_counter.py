@@ -20,7 +20,7 @@ from chaishop.core.engine import shop, switch
 from chaishop.core.measure.loop_lag import EVERY_S
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import counter_steps as cs
-from chaishop.core.workloads.counter import KIND, CounterResult, nearest_rank
+from chaishop.core.workloads.counter import KIND, CounterResult, grind_steps, nearest_rank
 from chaishop.core.workloads.counter_log import shorten
 from chaishop.core.workloads.echo import EchoServer, ask, connect
 from testkit import wait_until
@@ -102,6 +102,13 @@ def test_the_counter_replies_alone_then_beside_the_others_in_one_run(mode):
     f = c.figures(r.wall_s)
     assert f["switch_interval_ms"] == pytest.approx(sys.getswitchinterval() * 1000)
     assert (f["loop_lag_max_ms"] is not None) == (mode == "asyncio")
+
+
+def test_the_others_can_grind_in_c_instead_of_brewing():
+    orders = KIND.make_orders(counter("threads", 3, 3, work="grind"))
+    assert orders[1].size == grind_steps(ORDER_S) != SIZE  # SHA-256 steps, measured here
+    r = shop.run(counter("threads", 2, 2, work="grind"))
+    assert r.complete and r.lesson.figures(r.wall_s)["work"] == "grind" and r.lesson.replies > 0
 
 
 def test_with_one_barista_the_counter_is_alone():

@@ -261,12 +261,10 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("counter", "w", "counter (I/O beside brewing: the convoy)", "one barista answers "
            "1 ms I/O orders while the others brew: how late are its replies?", script=False,
            kind="chaishop.core.workloads.counter:KIND", options=(
-               Option("io", ("sleep", "socket"), "n", "the counter's wait: a sleep, or a round "
-                      "trip to a server on 127.0.0.1"),
-               Option("block", ("none", "sleep", "cpu"), "v", "none: the others brew; sleep/cpu: "
-                      "one makes a blocking call, the rest wait politely"),
-               Option("unblock", ("none", "to_thread", "process_pool"), "u", "how that call is "
-                      "made: directly, asyncio.to_thread, or run_in_executor(process pool)"))),
+               Option("io", ("sleep", "socket"), "n", "the counter's wait: sleep, or a 127.0.0.1 round trip"),
+               Option("work", ("brew", "grind"), "j", "the others: Python bytecode, or C releasing the GIL"),
+               Option("block", ("none", "sleep", "cpu"), "v", "one blocking call (the others wait politely)"),
+               Option("unblock", ("none", "to_thread", "process_pool"), "u", "how that call is made"))),
     # Not offered: like brew, but order #1 is spilled (raises), to show how a crew
     # copes with a barista that crashes while the others go on (tests, faults).
     Recipe("spill", "", "spill (order #1 raises)", cpu_bound=True, script=False),

@@ -32,6 +32,7 @@ VARIANTS = {  # name: (mode, switch interval ms or None, options)
     "threads@0.5ms": ("threads", 0.5, {}),
     "threads@0.1ms": ("threads", 0.1, {}),
     "threads@20ms": ("threads", 20.0, {}),
+    "threads grind": ("threads", None, {"work": "grind"}),
     "threads socket": ("threads", None, {"io": "socket"}),
     "processes socket": ("processes", None, {"io": "socket"}),
     "asyncio block sleep": ("asyncio", None, {"block": "sleep"}),

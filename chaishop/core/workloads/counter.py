@@ -16,6 +16,7 @@ gate), then BUSY while they work.  Import-light: barista processes import it (th
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from chaishop.core.menu import MODE, crew_of
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import counter_steps as cs
 from chaishop.core.workloads.lesson_kind import LessonKind, LessonRun
-from chaishop.core.workloads.recipes import Order
+from chaishop.core.workloads.recipes import GRIND, Order, calibrate_grind
 
 ALONE_SHARE = 0.2  # of the counter's progress bar: the alone phase
 MAX_SAMPLES = 100_000  # lateness samples kept per phase (1 ms replies: minutes of them)
@@ -61,11 +62,12 @@ class CounterResult(ev.LessonResult):
     slow_callbacks: int = 0  # asyncio debug mode's "Executing ... took" warnings
     slow_lines: tuple[str, ...] = ()
     counter_switch_ms: float | None = None  # the interval in the counter's own interpreter
+    others_work: str = "brew"  # what the others did: brew (Python bytecode) or grind (C, GIL released)
 
     KEYS = ("reply_late_p50_ms", "reply_late_p90_ms", "alone_p50_ms", "alone_p90_ms",
             "late_vs_alone", "work_s", "switch_interval_ms", "io", "loop_lag_max_ms",
             "block", "unblock", "replies", "alone_replies", "loop_lag_p50_ms", "slow_callbacks",
-            "reply_late_max_ms")
+            "reply_late_max_ms", "work")
     HEADERS = ("late p50 ms", "late p90 ms", "alone p50 ms", "alone p90 ms", "x alone",
                "work s", "switch ms", "io", "loop lag max ms")
 
@@ -87,13 +89,13 @@ class CounterResult(ev.LessonResult):
                 "loop_lag_max_ms": self.loop_lag_max_ms, "block": self.block,
                 "unblock": self.unblock, "replies": self.replies,
                 "alone_replies": self.alone_replies, "loop_lag_p50_ms": self.loop_lag_p50_ms,
-                "slow_callbacks": self.slow_callbacks}
+                "slow_callbacks": self.slow_callbacks, "work": self.others_work}
 
     @staticmethod
     def work(rows) -> str:
         r = rows[0]
         f = r.figures or {}
-        what = "brew" if f.get("block", "none") == "none" else f"one {f['block']} block"
+        what = f.get("work", "brew") if f.get("block", "none") == "none" else f"one {f['block']} block"
         return (f"order #1 the counter ({cs.REPLY_S * 1000:g} ms replies, io {f.get('io')}) · "
                 f"{r.result.orders - 1} orders: {what} · switch interval "
                 f"{f.get('switch_interval_ms')} ms")
@@ -149,7 +151,8 @@ class CounterRun(LessonRun):
             s.option("io"), s.option("block"), s.option("unblock"), self.switch_s * 1000,
             _p50_p90(busy), _p50_p90(alone), len(busy), len(alone), work_s, lag_p50, lag_max,
             count, tuple(lines[:MAX_WARNINGS]),
-            None if self.counter_switch_s is None else round(self.counter_switch_s * 1000, 4))
+            None if self.counter_switch_s is None else round(self.counter_switch_s * 1000, 4),
+            s.option("work"))
         return dataclasses.replace(result, lesson=lesson)
 
     def close(self) -> None:
@@ -176,8 +179,10 @@ class CounterKind(LessonKind):
         crew = crew_of(spec.mode, spec.baristas)
         n = max(spec.orders, 2 if crew > 1 else 1)
         others = n - 1
-        block = spec.option("block")
+        block, work = spec.option("block"), spec.option("work")
+        size = grind_steps(spec.order_s) if work == GRIND and block == "none" else spec.size
         plan = {"io": spec.option("io"), "port": 0, "block": block, "unblock": spec.option("unblock"),
+                "work": work,
                 "alone_s": min(cs.ALONE_S, max(0.1, spec.order_s / 2)), "alone_share": ALONE_SHARE,
                 "others": min(others, crew - 1), "brewers": others if crew > 1 else 0,
                 "cap_s": 4 * spec.order_s * max(1, others) + 2}
@@ -189,7 +194,7 @@ class CounterKind(LessonKind):
                 return cs.BREWER
             return cs.BLOCKER if number == 2 else cs.WAITER
 
-        return [Order(k, spec.recipe, 0 if k == 1 else spec.size, spec.order_s,
+        return [Order(k, spec.recipe, 0 if k == 1 else size, spec.order_s,
                       payload={**plan, "role": role(k)}) for k in range(1, n + 1)]
 
     def prepare(self, spec: ev.RunSpec, crew, orders: list) -> CounterRun:
@@ -228,6 +233,12 @@ class CounterKind(LessonKind):
         plan = order.payload
         steps = cs.counter_steps if plan["role"] == cs.COUNTER else cs.other_steps
         yield from steps(order, plan, rep, control, shared, aio)
+
+
+@functools.lru_cache(maxsize=8)
+def grind_steps(order_s: float) -> int:
+    """Grind steps (SHA-256 over 4 MiB) of one order of ``order_s``, measured once a process."""
+    return calibrate_grind(order_s)
 
 
 def _warm_pool():

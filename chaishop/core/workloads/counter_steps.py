@@ -2,7 +2,8 @@
 
     order #1  counter: waits for the others at the gate -> ALONE: replies with nobody brewing
                        -> opens the gate -> BUSY: replies until every other order is served
-    orders 2+ brew (CPU-bound, the brew loop), or with --block: #2 makes one blocking call
+    orders 2+ brew (CPU-bound, the brew loop; --work grind: hashlib, C releasing the GIL),
+              or with --block: #2 makes one blocking call
               (time.sleep or a CPU loop; --unblock: asyncio.to_thread or a process pool) and
               the rest wait politely; each waits at the gate first, then works
 
@@ -25,7 +26,7 @@ import time
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import echo
-from chaishop.core.workloads.recipes import BREW_CHUNK, brew
+from chaishop.core.workloads.recipes import BREW_CHUNK, GRIND, brew, grind
 
 REPLY_S = 0.001  # each reply: a 1 ms wait, then the reply (the issue's measurement)
 ALONE_S = 0.4  # the counter alone: ~350 replies before anybody brews
@@ -230,7 +231,9 @@ def other_steps(order, plan: dict, rep, control, board: Board | None, aio: bool)
     """Orders 2+: brew, make the blocking call, or wait politely; the gate first."""
     yield from at_gate(board, control, aio)
     role = plan["role"]
-    if role == BREWER:
+    if role == BREWER and plan.get("work") == GRIND:  # hashlib: C code that lets go of the GIL
+        _brew(order.number, order.size, rep, control, 1, grind)
+    elif role == BREWER:
         _brew(order.number, order.size, rep, control)
     elif role == BLOCKER:
         yield from _block(order, plan, rep, control, board, aio)
@@ -244,12 +247,13 @@ def other_steps(order, plan: dict, rep, control, board: Board | None, aio: bool)
         board.served_one()
 
 
-def _brew(number: int, iterations: int, rep, control, chunk: int = BREW_CHUNK) -> None:
-    """The brew loop in chunks; an asyncio task never awaits here (it holds the loop)."""
+def _brew(number: int, iterations: int, rep, control, chunk: int = BREW_CHUNK, work=brew) -> None:
+    """The brew loop (or grind steps) in chunks; an asyncio task never awaits here (it holds
+    the loop)."""
     left = total = max(1, iterations)
     while left > 0:
         n = min(chunk, left)
-        brew(n)
+        work(n)
         left -= n
         rep.progress(number, 1 - left / total, ev.PHASE_BREW)
         control.check()

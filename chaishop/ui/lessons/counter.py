@@ -17,6 +17,7 @@ from chaishop.core.menu import MODE
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import counter_steps as cs
 from chaishop.core.workloads.counter import CounterResult, nearest_rank
+from chaishop.core.workloads.recipes import GRIND
 from chaishop.ui.lessons.base import LessonView
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -52,7 +53,7 @@ class CounterView(LessonView):
     def titles(self) -> tuple[str, str]:
         s = self.spec
         interval = s.switch_interval_ms or sys.getswitchinterval() * 1000
-        block = "" if s.option("block") == "none" else \
+        block = f" · others {s.option('work')}" if s.option("block") == "none" else \
             f" · block {s.option('block')} · unblock {s.option('unblock')}"
         return (f"Counter · {s.mode} · a reply every {cs.REPLY_S * 1000:g} ms, others working",
                 f"io {s.option('io')}{block} · switch interval {interval:g} ms")
@@ -124,11 +125,14 @@ def why(r: ev.RunResult, c: CounterResult) -> str:
         return ("One loop, one thread: a task that blocks (brewing, time.sleep) never awaits, so "
                 "every task, the counter too, waits for it. Fixes (key u): await "
                 "asyncio.to_thread(...), loop.run_in_executor(process pool, ...).")
+    if m.in_process and gil_on() and c.block == "none" and c.others_work == GRIND:
+        return ("grind hashes in C and lets go of the GIL while it does: the counter's thread "
+                "finds it free far more often than beside brew (compare with key j).")
     if m.in_process and gil_on() and c.block in ("none", "cpu") and c.unblock != "process_pool":
         return ("The convoy: a waking thread needs the GIL back; beside brewing threads it "
                 "waits a switch interval or more. [ halves it (brewers pay in switches). "
                 "Processes, subinterpreters, free-threaded threads share no GIL; grind's C code "
-                "lets go of it (expected, not measured).")
+                "lets go of it (key j).")
     if m.in_process and not gil_on():
         return "No GIL here (free-threaded): the counter's thread wakes on its own core, no convoy."
     return ("No GIL shared with the workers: the counter's wake-up waits only for a core "
