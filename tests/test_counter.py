@@ -75,6 +75,7 @@ def test_order_one_is_the_counter_and_the_same_crew_works_behind_it():
     assert [o.payload["role"] for o in blocked] == [cs.COUNTER, cs.BLOCKER, cs.WAITER, cs.WAITER]
     alone = KIND.make_orders(counter("sequential", 3, 4))  # one barista: nobody works beside it
     assert alone[0].payload["others"] == 0 and alone[0].payload["brewers"] == 0
+    assert len(KIND.make_orders(counter("threads", 3, 1))) == 1  # as many orders as asked
 
 
 def test_the_board_travels_to_a_process_without_the_pool():
