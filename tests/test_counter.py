@@ -79,12 +79,15 @@ def test_order_one_is_the_counter_and_the_same_crew_works_behind_it():
 
 
 def test_the_board_travels_to_a_process_without_the_pool():
-    board = cs.Board(threading.Event(), cs.Cell(), cs.Cell(2), pool=object())
+    board = cs.Board.local(3)  # the counter and two others
+    board.pool = object()
     state = board.__getstate__()
-    assert state["pool"] is None and state["gate"] is board.gate and state["left"] is board.left
-    board.arrive()
-    board.served_one()
-    assert (board.arrived(), board.orders_left(), board.is_open()) == (1, 1, False)
+    assert state["pool"] is None and state["gate"] is board.gate and state["over"] is board.over
+    board.arrive(2)
+    board.served(3)
+    assert (board.arrived_count(), board.orders_left(), board.is_open()) == (1, 1, False)
+    board.open()
+    assert board.is_open()
 
 
 @pytest.mark.parametrize("mode", ["threads", "processes", "asyncio"])
@@ -110,6 +113,40 @@ def test_the_others_can_grind_in_c_instead_of_brewing():
     assert orders[1].size == grind_steps(ORDER_S) != SIZE  # SHA-256 steps, measured here
     r = shop.run(counter("threads", 2, 2, work="grind"))
     assert r.complete and r.lesson.figures(r.wall_s)["work"] == "grind" and r.lesson.replies > 0
+
+
+@pytest.mark.parametrize("mode,who", [("threads", "workers"), ("processes", "workers"),
+                                      ("processes", "counter")])
+def test_a_knocked_out_barista_keeps_nobody_waiting(mode, who):
+    """Knocked out (a process: SIGKILL), a worker's order counts as over for the counter, and a
+    dead counter's gate opens: the engine writes the board the baristas read."""
+    held: dict[int, int] = {}
+
+    def sink(m: object) -> None:
+        if isinstance(m, ev.Event) and m.kind == ev.TAKEN:
+            held[m.barista] = m.order
+
+    run = shop.Run(counter(mode, 3, 3), sink)
+    targets = (lambda o: o > 1) if who == "workers" else (lambda o: o == 1)  # noqa: E731
+    want = 2 if who == "workers" else 1
+
+    def knock() -> None:
+        if wait_until(lambda: sum(map(targets, held.values())) == want, 10):
+            for b, o in list(held.items()):
+                if targets(o):
+                    run.knock_out(b)
+
+    t = threading.Thread(target=knock)
+    t.start()
+    r = run.execute()
+    t.join()
+    assert r.failed == want
+    board = run.crew.shared
+    assert board.is_open()
+    if who == "workers":  # the counter stopped because both orders were over, not at its cap
+        assert board.orders_left() <= 0
+    else:
+        assert r.orders_done == 2  # the workers got through the gate and served theirs
 
 
 def test_with_one_barista_the_counter_is_alone():

@@ -124,6 +124,7 @@ class CounterRun(LessonRun):
         self.t0 = time.perf_counter()
         self.switch_s = sys.getswitchinterval()
         self.counter_switch_s: float | None = None  # in the counter's own interpreter
+        self.holding: dict[int, int] = {}  # barista -> the order in hand
 
     def observe(self, e: ev.Event) -> None:
         w = e.word
@@ -134,6 +135,23 @@ class CounterRun(LessonRun):
             self.opened_t, self.counter_switch_s = e.t, w[1]
         elif e.kind == ev.DONE and e.order is not None and e.order > 1:
             self.last_done_t = e.t
+        if e.kind == ev.TAKEN and e.order is not None:
+            self.holding[e.barista] = e.order
+        elif e.kind in (ev.DONE, ev.FAILED):
+            self._let_go(self.holding.pop(e.barista, None) if e.kind == ev.FAILED else None)
+            self.holding.pop(e.barista, None)
+
+    def _let_go(self, order: int | None) -> None:
+        """A barista failed holding ``order`` (a knock-out, a crash): the counter must not wait
+        for it.  The engine writes the board the baristas read (bytearrays, or shared
+        memory for processes): a dead counter's gate opens, a dead worker's order counts."""
+        board = self.shared
+        if order is None or board is None:
+            return
+        if order == 1:
+            board.open()
+        else:
+            board.served(order)
 
     def settle(self, result: ev.RunResult) -> ev.RunResult:
         busy, alone = self.samples[cs.BUSY], self.samples[cs.ALONE]
@@ -201,14 +219,13 @@ class CounterKind(LessonKind):
         mode = MODE[spec.mode]
         board = None
         if mode.in_process:
-            import threading
-
-            board = cs.Board(threading.Event(), cs.Cell(), cs.Cell(len(orders) - 1))
-        elif mode.shared_memory:  # processes: handed over pickled at process start
+            board = cs.Board.local(len(orders))
+        elif mode.shared_memory:  # processes: shared memory, handed over at process start
             from chaishop.core.kitchen import mp
 
             ctx = mp.context()
-            board = cs.Board(ctx.Event(), ctx.Value("i", 0), ctx.Value("i", len(orders) - 1))
+            board = cs.Board(ctx.RawArray("b", 1), ctx.RawArray("b", len(orders) + 1),
+                             ctx.RawArray("b", len(orders) + 1))
         run = CounterRun(spec, orders, board, crew)
         try:
             if spec.option("io") == "socket":

@@ -12,8 +12,8 @@ round trip to core/workloads/echo.py) and its *lateness* is the wake-up measured
 wake-up intended.  Lateness goes out in batches (``Event.word = ("late", phase, samples)``,
 about every BATCH_S), never one event per reply.
 
-The gate (``Board``) is what the crew shares: threading objects for in-process crews, a
-multiprocessing Event and Values for processes (handed over at process start).
+The gate (``Board``) is what the crew shares, lock-free: bytearrays for in-process crews,
+multiprocessing RawArrays (shared memory) for processes, handed over at process start.
 Subinterpreters get nothing shared: there the brewers start at once, and the counter has no
 alone phase to show (its alone figures stay empty, and the lesson says why).
 Import-light: barista processes and subinterpreters import it.
@@ -47,51 +47,46 @@ LATE = "late"  # Event.word's first item: ("late", phase, (seconds, ...))
 OPEN = "open"  # Event.word ("open", switch s): the gate opened, the others start now
 
 
-class Cell:
-    """An in-process stand-in for multiprocessing.Value: ``.value`` and ``get_lock()``."""
-
-    def __init__(self, value: int = 0):
-        import threading
-
-        self.value = value
-        self._lock = threading.Lock()
-
-    def get_lock(self):
-        return self._lock
-
-
 class Board:
-    """What the counter's crew shares: the gate, who reached it, how many orders are left.
+    """What the counter's crew shares: a gate byte, and for each order a byte "at the gate"
+    and a byte "over".  Lock-free on purpose: each byte has one writer (its order's barista,
+    or the engine for a barista that died), so a process killed mid-write (the k key is a
+    SIGKILL) holds no lock that anybody else then waits for.  In-process crews get
+    bytearrays; processes get multiprocessing RawArrays (shared memory, handed over at start).
 
     ``pool``: a process pool for ``--unblock process_pool`` (in-process crews only: it is
     not handed to processes).
     """
 
-    def __init__(self, gate, ready, left, pool=None):
-        self.gate, self.ready, self.left, self.pool = gate, ready, left, pool
+    def __init__(self, gate, arrived, over, pool=None):
+        self.gate, self.arrived, self.over, self.pool = gate, arrived, over, pool
+        self.others = len(over) - 2  # slots 0 and 1 are unused (no order 0; #1 is the counter)
+
+    @classmethod
+    def local(cls, orders: int) -> "Board":
+        return cls(bytearray(1), bytearray(orders + 1), bytearray(orders + 1))
 
     def __getstate__(self) -> dict:
-        return {"gate": self.gate, "ready": self.ready, "left": self.left, "pool": None}
+        return {"gate": self.gate, "arrived": self.arrived, "over": self.over, "pool": None,
+                "others": self.others}
 
-    def arrive(self) -> None:
-        with self.ready.get_lock():
-            self.ready.value += 1
+    def arrive(self, order: int) -> None:
+        self.arrived[order] = 1
 
-    def arrived(self) -> int:
-        return self.ready.value
+    def arrived_count(self) -> int:
+        return sum(self.arrived)
 
     def open(self) -> None:
-        self.gate.set()
+        self.gate[0] = 1
 
     def is_open(self) -> bool:
-        return self.gate.is_set()
+        return bool(self.gate[0])
 
-    def served_one(self) -> None:
-        with self.left.get_lock():
-            self.left.value -= 1
+    def served(self, order: int) -> None:
+        self.over[order] = 1
 
     def orders_left(self) -> int:
-        return self.left.value
+        return self.others - sum(self.over)
 
 
 class Batch:
@@ -178,7 +173,7 @@ def counter_steps(order, plan: dict, rep, control, board: Board | None, aio: boo
     try:
         yield from line.open()
         t0 = time.perf_counter()
-        while others and board.arrived() < others and time.perf_counter() - t0 < READY_WAIT_S:
+        while others and board.arrived_count() < others and time.perf_counter() - t0 < READY_WAIT_S:
             yield GATE_SLICE_S
             control.check()
         if board is not None or not plan["brewers"]:  # the others wait at the gate: alone
@@ -213,23 +208,21 @@ def _busy(order, plan: dict, rep, control, board: Board | None, line: Line):
     yield from replies(line, Batch(rep, order.number, BUSY, fraction), control, until)
 
 
-def at_gate(board: Board | None, control, aio: bool):
-    """A brewer (or blocker, or waiter) waits until the counter opens the gate."""
+def at_gate(order: int, board: Board | None, control):
+    """A brewer (or blocker, or waiter) waits until the counter opens the gate (it looks
+    every GATE_SLICE_S: sleeping, it needs no GIL and no core meanwhile)."""
     if board is None:
         return
-    board.arrive()
+    board.arrive(order)
     t0 = time.perf_counter()
     while not board.is_open() and time.perf_counter() - t0 < GATE_MAX_S:
-        if aio:
-            yield GATE_SLICE_S
-        else:
-            board.gate.wait(GATE_SLICE_S * 10)
+        yield GATE_SLICE_S
         control.check()
 
 
 def other_steps(order, plan: dict, rep, control, board: Board | None, aio: bool):
     """Orders 2+: brew, make the blocking call, or wait politely; the gate first."""
-    yield from at_gate(board, control, aio)
+    yield from at_gate(order.number, board, control)
     role = plan["role"]
     if role == BREWER and plan.get("work") == GRIND:  # hashlib: C code that lets go of the GIL
         _brew(order.number, order.size, rep, control, 1, grind)
@@ -244,7 +237,7 @@ def other_steps(order, plan: dict, rep, control, board: Board | None, aio: bool)
             rep.progress(order.number, 1 - left / order.order_s, ev.PHASE_WAIT)
             control.check()
     if board is not None:
-        board.served_one()
+        board.served(order.number)
 
 
 def _brew(number: int, iterations: int, rep, control, chunk: int = BREW_CHUNK, work=brew) -> None:
