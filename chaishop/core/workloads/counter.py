@@ -150,7 +150,8 @@ class CounterRun(LessonRun):
             return
         if order == 1:
             board.open()
-        else:
+        else:  # at the gate and over, as far as the counter's waits are concerned
+            board.arrive(order)
             board.served(order)
 
     def settle(self, result: ev.RunResult) -> ev.RunResult:
