@@ -77,6 +77,7 @@ def cmd_bench(args) -> int:
                              lock=bool(args.lock), wrong_lock=args.lock == "wrong",
                              share=args.share, ring=args.ring,
                              options=getattr(args, "options", ()),
+                             switch_interval_ms=getattr(args, "switch_interval", None),
                              progress=(lambda _: None) if quiet else
                              (lambda s: print(f"\r\033[K{s}", end="", file=sys.stderr,
                                               flush=True)),

@@ -49,6 +49,10 @@ def _add_shop_options(p: argparse.ArgumentParser, crew_max: int) -> None:
     p.add_argument("--ring", choices=("split", "plain"), default="split",
                    help="till: 'split' reads, calls (or awaits), then writes; 'plain' is "
                         "till.cups += 1 (default split)")
+    p.add_argument("--switch-interval", type=float_in(0.0, 1000.0, low_open=True), default=None,
+                   metavar="MS", help="the GIL's switch interval for every run, in ms "
+                   "(sys.setswitchinterval in the kitchen and in each barista process; default: "
+                   "the interpreter's, 5); the shop's [ and ] keys halve and double it")
     for o in OPTIONS.values():  # the lessons' switches (core/menu.py Recipe.options)
         owners = ", ".join(r for r in RECIPES if option_of(r, o.name) is not None)
         p.add_argument(o.flag, choices=o.choices, default=None, dest=f"option_{o.name}",

@@ -282,6 +282,14 @@ RECIPES_ALL: tuple[Recipe, ...] = (
            options=(Option("fix", ("none", "order", "waiter", "trylock"), key="F",
                            help="how the baristas avoid the deadlock: none, a global order "
                                 "(lower fork first), a waiter (N-1 seats), trylock with back-off"),)),
+    # Waiting behind the GIL (core/workloads/counter.py): I/O replies beside brewing, timed.
+    Recipe("counter", "w", "counter (I/O beside brewing: the convoy)", "one barista answers "
+           "1 ms I/O orders while the others brew: how late are its replies?", script=False,
+           kind="chaishop.core.workloads.counter:KIND", options=(
+               Option("io", ("sleep", "socket"), "n", "the counter's wait: sleep, or a 127.0.0.1 round trip"),
+               Option("work", ("brew", "grind"), "j", "the others: Python bytecode, or C releasing the GIL"),
+               Option("block", ("none", "sleep", "cpu"), "v", "one blocking call (the others wait politely)"),
+               Option("unblock", ("none", "to_thread", "process_pool"), "u", "how that call is made"))),
     # Not offered: like brew, but order #1 is spilled (raises), to show how a crew
     # copes with a barista that crashes while the others go on (tests, faults).
     Recipe("spill", "", "spill (order #1 raises)", cpu_bound=True, script=False),

@@ -87,7 +87,7 @@ class ActionsMixin:
                 self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
                 timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
                 wrong_lock=self.config.wrong_lock,
-                ring=self.config.ring, options=self.recipe_options(),
+                ring=self.config.ring, options=self.recipe_options(), switch_interval_ms=self.switch_ms,
                 scheduler=self.config.scheduler if MODE[self.mode].cluster else None))
         spec = dataclasses.replace(spec, run=run)
         self.kitchen.run(spec)

@@ -35,6 +35,7 @@ from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, OPTIONS, RECIPE_KEYS, SHARE
                                 SIZED_BY_RECIPE, mode_note)
 from chaishop.ui import layout
 from chaishop.ui.actions import ActionsMixin, LatencyLog
+from chaishop.ui.switch_keys import SwitchKeysMixin
 from chaishop.ui.barista_pane import BaristaPane
 from chaishop.ui.calm import Calm
 from chaishop.ui.caption import CaptionBar
@@ -69,7 +70,7 @@ RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "b o m g recipe"
 CREW_GROUP = Binding.Group("crew", compact=True)  # "+ - crew"
 
 
-class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
+class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
     CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
     TITLE = "chaishop"
     # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
@@ -91,6 +92,8 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         # The lessons' own switches (core/menu.py Recipe.options): on ? and in the palette.
         *(Binding(o.key, f"lesson_option('{o.name}')", o.name, show=False)
           for o in OPTIONS.values() if o.key),
+        Binding("left_square_bracket", "switch_interval('halve')", "switch ÷2", show=False),
+        Binding("right_square_bracket", "switch_interval('double')", "switch ×2", show=False),
         Binding("space", "again", "run", key_display="␣"),
         Binding("escape", "stop", "stop", key_display="esc", show=False),
         Binding("k", "knock", "knock out", show=False),
@@ -124,6 +127,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         self.mode, self.recipe, self.crew = config.mode, config.recipe, config.baristas
         self.lock, self.share = config.lock, config.share  # the till and haul switches
         self.options: dict[str, str] = dict(config.options)  # the lessons' switches (by name)
+        self.switch_ms = config.switch_ms  # the GIL's switch interval ([ and ]; None: default)
         self.ready: KitchenReady | None = None
         self.run_state = RunState()  # the run asked for, the run shown, whether it runs
         self.results: list[ev.RunResult] = []
@@ -268,7 +272,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         # Sequential is one barista whatever the crew size (which sets the orders).
         self.header.show(self.mode, self.recipe, panes_for(self.mode, self.crew), self.orders,
                          self.machine, status, compact=self.narrow,
-                         alarm=bool(alarm or self.run_state.kitchen_gone))
+                         alarm=bool(alarm or self.run_state.kitchen_gone), switch_ms=self.switch_ms)
 
     @property
     def orders(self) -> int:

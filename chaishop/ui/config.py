@@ -58,6 +58,7 @@ class ShopConfig:
     share: bool = False  # till, haul: processes share memory instead of copying (key x)
     ring: str = "split"  # till: split (read, call, write) or plain (+= 1)
     options: tuple[tuple[str, str], ...] = ()  # the lessons' switches given (RunSpec.options)
+    switch_ms: float | None = None  # the GIL's switch interval (--switch-interval; keys [ ])
     theme: str | None = None  # a --theme name; None: the default (projector under NO_COLOR)
 
     @classmethod
@@ -70,6 +71,7 @@ class ShopConfig:
                    lock=bool(getattr(args, "lock", None)),
                    wrong_lock=getattr(args, "lock", None) == "wrong", share=getattr(args, "share", False),
                    ring=getattr(args, "ring", "split"), options=getattr(args, "options", ()),
+                   switch_ms=getattr(args, "switch_interval", None),
                    **kw)
 
 

@@ -80,7 +80,10 @@ needs several cores. Watch the CPU meter: [b]busy[/] counts the cores really in 
 counts are not safe to change from two threads at once. Rather than a lock on every object, \
 CPython has one Global Interpreter Lock: simple, and fast for single-threaded code. The price: \
 only one thread runs Python bytecode at a time. Threads still overlap their [i]waiting[/] (sleep, \
-disk and network release the GIL), but not their brewing.
+disk and network release the GIL), but not their brewing. The catch: a thread that wakes from \
+its wait needs the GIL back, and beside brewing threads it waits for it, up to a switch interval \
+(5 ms) or more, at every wake-up. The [i]counter[/] recipe (key [b]w[/]) times it against the \
+same replies with nobody brewing; the bracket keys halve and double the interval.
 
 [b $accent]The GIL guards Python bytecode; C code can let go of it.[/] The [i]grind[/] recipe (key [b]g[/]) hashes 4 MiB buffers with hashlib's SHA-256, which releases the GIL while it hashes, as zlib and many numpy routines do. So two [b]threads[/] grind nearly twice as fast as one barista, like processes: "threads don't speed up CPU-bound work" is true of Python code, not of C code that lets go. During a threads grind the GIL gauge stays low: the threads hardly ever want the GIL.
 

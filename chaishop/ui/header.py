@@ -20,9 +20,11 @@ class ShopHeader(Static):
         self._shown: tuple = ()
 
     def show(self, mode: str, recipe: str, crew: int, orders: int, machine: Machine | None,
-             status: str, compact: bool = False, alarm: bool = False) -> None:
-        """``alarm``: the status is trouble (a kitchen down or silent): shown first, loud."""
-        key = (mode, recipe, crew, orders, machine, status, compact, alarm)
+             status: str, compact: bool = False, alarm: bool = False,
+             switch_ms: float | None = None) -> None:
+        """``alarm``: the status is trouble (a kitchen down or silent): shown first, loud;
+        ``switch_ms``: a switch interval set for the runs ([ ] keys, --switch-interval)."""
+        key = (mode, recipe, crew, orders, machine, status, compact, alarm, switch_ms)
         if key == self._shown:
             return
         self._shown = key
@@ -45,6 +47,8 @@ class ShopHeader(Static):
                 sep, "" if compact else f"{machine.implementation} ", f"{machine.python} ",
                 (machine.gil_label, f"bold {v['warning'] if machine.gil_enabled else v['success']}"),
                 "" if compact or not machine.free_threaded_build else " (free-threaded build)"))
+        if switch_ms is not None:
+            t.append_text(Text.assemble(sep, (f"switch {switch_ms:g} ms", f"bold {v['warning']}")))
         if status and not alarm:
             t.append_text(Text.assemble(sep, (status, "italic")))
         self.update(t, layout=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable  # lighter than typing
 
+from chaishop.core.engine import switch
 from chaishop.core.engine.control import Cancelled, Control, failure_reason
 from chaishop.core.engine.reporter import Emit, Reporter, TaskClock
 from chaishop.core.engine.work import order_steps
@@ -55,6 +56,7 @@ def work_shift(barista: int, who: str, next_order: Callable[[], Order | None], e
             order = next_order()
             if order is None:
                 break
+            switch.apply(order)  # --switch-interval, in a barista process of its own
             for pause in order_steps(order, rep, control, mine):
                 time.sleep(pause)
     except Cancelled:

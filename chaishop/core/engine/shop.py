@@ -22,7 +22,8 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.workloads import lessons
 from chaishop.core.workloads.lesson_kind import kind_of
 from chaishop.core.crews import make_crew
-from chaishop.core.menu import RECIPE, crew_of
+from chaishop.core.engine import switch
+from chaishop.core.menu import MODE, RECIPE, crew_of
 from chaishop.core.measure.memory import MemoryWatch
 from chaishop.core.measure.noise import NoiseMeter
 from chaishop.core.workloads.recipes import make_orders
@@ -54,6 +55,8 @@ class Run:
         orders = kind.make_orders(spec) if kind is not None else None
         self.orders = orders if orders is not None else make_orders(
             spec.recipe, spec.orders, spec.size, spec.order_s)
+        if not MODE[spec.mode].in_process:  # the switch interval is per interpreter: theirs
+            self.orders = switch.stamp(self.orders, spec.switch_interval_ms)
         options = {"scheduler": spec.scheduler} if spec.scheduler else {}
         self.crew = make_crew(spec.mode, spec.baristas, spec.timeout_s, **options)
         self._lock = threading.Lock()
@@ -72,6 +75,10 @@ class Run:
         return None
 
     def execute(self) -> ev.RunResult:
+        with switch.switched(self.spec.switch_interval_ms):  # this process's, for the run
+            return self._execute()
+
+    def _execute(self) -> ev.RunResult:
         crew = self.crew
         watch = Stopwatch(self.spec, crew.out_of_process)
         run_id = self.spec.run

@@ -63,3 +63,7 @@ class LoopLagProbe:
         if last is not None and now - last > 2 * self.every_s and self._handle is not None:
             samples.append(now - last - self.every_s)
         return summarize(samples, now)
+
+    def since(self, t0: float) -> LoopLag:
+        """Every sample since ``t0`` (a run's start), summarised: a run's whole lag."""
+        return summarize([late for t, late in list(self._samples) if t >= t0], time.perf_counter())

@@ -95,6 +95,9 @@ class RunSpec:
     # A lesson's switches (core/menu.py Recipe.options): (name, choice) pairs; see option().
     options: tuple[tuple[str, str], ...] = ()
     wrong_lock: bool = False  # till, with lock: each barista takes a lock of its own (--lock wrong)
+    # The GIL's switch interval for the run (--switch-interval, core/engine/switch.py), in ms;
+    # None: the interpreter's (5 ms unless changed).
+    switch_interval_ms: float | None = None
 
     def option(self, name: str) -> str:
         """The choice of the recipe's switch ``name``: as given, else the menu's default."""

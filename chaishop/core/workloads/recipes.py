@@ -58,6 +58,7 @@ class Order:
     order_s: float  # the order's target seconds: what an I/O order waits
     payload: object = None  # haul: the data the order carries (a list, or a shared-memory handle)
     sent_t: float = 0.0  # haul: when the counter handed it out, for the transfer time
+    switch_s: float = 0.0  # the GIL switch interval for a barista process to set (0: leave it)
 
 
 def steps(order: Order) -> list[tuple[str, float]]:
