@@ -39,6 +39,7 @@ from chaishop.ui.caption import CaptionBar
 from chaishop.ui.config import KitchenLike, ShopConfig, panes_for
 from chaishop.ui.cpu_meter import CpuMeter
 from chaishop.ui.crew_grid import CrewGrid
+from chaishop.ui.curve_actions import CurveMixin
 from chaishop.ui.explain import ExplainScreen
 from chaishop.ui.footer import ShopFooter
 from chaishop.ui.feed import DRAIN_EVERY_S, FeedMixin
@@ -67,7 +68,7 @@ RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "bomrh": five keys in 80
 CREW_GROUP = Binding.Group("crew")
 
 
-class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
+class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, CurveMixin, App[int]):
     CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
     TITLE = "chaishop"
     # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
@@ -90,6 +91,7 @@ class ShopApp(SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
         Binding("escape", "stop", "stop", key_display="esc", show=False),
         Binding("k", "knock", "knock out", show=False),
         Binding("R", "rush", "rush hour", key_display="R", show=False),
+        Binding("C", "curve", "scaling curve", key_display="C", show=False),
         Binding("S", "shot", "SVG", key_display="S", show=False),
         Binding("e", "export", "export", show=False),
         Binding("c", "code", "code"),

@@ -25,8 +25,9 @@ from chaishop.core.engine.rush import summarised
 from chaishop.core.kitchen import mp
 from chaishop.core.machine import Machine, describe
 from chaishop.core.measure import amdahl
+from chaishop.core.measure.curve import crews_for, default_crews, workers
 from chaishop.core.measure import speedup as su
-from chaishop.core.menu import BASELINE, MODES, crew_cap, crew_of, mode_available
+from chaishop.core.menu import BASELINE, MODES, crew_of, mode_available
 from chaishop.core.protocol import events as ev
 
 ORDERS_PER_BARISTA = 2  # default orders: this many per barista of the largest crew
@@ -35,21 +36,6 @@ ORDERS_PER_BARISTA = 2  # default orders: this many per barista of the largest c
 def default_modes() -> list[str]:
     """The registry's scale modes this interpreter has (interpreters from 3.12 on)."""
     return [m.name for m in MODES if m.scale_default and mode_available(m.name)[0]]
-
-
-def default_crews(cores: int) -> list[int]:
-    """Powers of two up to twice the core count: past the cores, the wall shows."""
-    out, n = [], 1
-    while n <= 2 * max(1, cores):
-        out.append(n)
-        n *= 2
-    return out
-
-
-def crews_for(mode: str, crews: list[int], cores: int) -> list[int]:
-    """The crews of ``crews`` that ``mode`` may have here (the registry's cap)."""
-    cap, _ = crew_cap(mode, cores)
-    return [c for c in crews if c <= cap]
 
 
 @dataclass(frozen=True)
@@ -153,7 +139,7 @@ def point_of(mode: str, crew: int, cores: int, base: list[ev.RunResult],
     if r.wall_s - r.startup_s > 0 and b.wall_s - b.startup_s > 0:
         no_start = (b.wall_s - b.startup_s) / (r.wall_s - r.startup_s)
     recipe = r.recipe
-    return ScalePoint(mode, crew, su.limit(recipe, crew_of(mode, crew), cores), row, up,
+    return ScalePoint(mode, crew, workers(recipe, mode, crew, cores), row, up,
                       (min(ups), max(ups)) if ups else None, tuple(ups), no_start, tuple(quiet),
                       su.impossible(up, recipe, crew_of(mode, crew), cores))
 
