@@ -3,6 +3,7 @@ run through the kitchen (crews 1 and 2, tiny orders) with JSON and a plot, and b
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 
 from chaishop.cli import main
 from chaishop.core.bench import scale, scale_plot, scale_tables
+from chaishop.core.machine import describe
 from chaishop.core.protocol import events as ev
 from testkit import run_chaishop
 
@@ -108,3 +110,21 @@ def test_warnings_name_noisy_points_and_uneven_orders():
     text = "\n".join(scale_tables.warnings(report))
     assert "threads x3: 1 of 1 runs were noisy" in text
     assert "8 orders do not divide evenly among crews of 3" in text
+
+
+def test_plot_of_a_big_crew_has_a_memory_panel_and_writes_png(tmp_path):
+    base = [dataclasses.replace(_run("sequential", 1, 500.0), recipe="orders")]
+    pts = [scale.point_of("asyncio", n, 2, base,
+                          [dataclasses.replace(_run("asyncio", n, 500.0 / n + 0.05), recipe="orders",
+                                               rss_per_barista_kib=4.0)])
+           for n in (1, 10, 100)]
+    assert pts[2].workers == 100 and pts[2].speedup > 90  # waiting: no wall at the cores
+    report = scale.ScaleReport(describe(), "forkserver", "orders", 8, 1, 1.0, 1,
+                               scale.row_of(base), [scale.curve_of("asyncio", pts)])
+    svg = tmp_path / "curve.svg"
+    scale_plot.save(report, str(svg))
+    text = svg.read_text()
+    assert "KiB per barista (derived)" in text and "waiting needs no core" in text
+    png = tmp_path / "deep" / "curve.png"
+    scale_plot.save(report, str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -50,15 +50,18 @@ def save(report: ScaleReport, path: str) -> str:
 
     m, recipe = report.machine, report.recipe
     top = max(p.crew for c in report.curves for p in c.points)
-    fig = Figure(figsize=(8, 5), dpi=120)
-    ax = fig.add_subplot()
+    memory = top > 16 and any(p.row.result.rss_per_barista_kib for c in report.curves
+                              for p in c.points)
+    fig = Figure(figsize=(8, 7.5 if memory else 5), dpi=120)
+    ax = fig.add_subplot(2, 1, 1) if memory else fig.add_subplot()
     xs = _crews(top)
     ax.plot(xs, [su.limit(recipe, x, m.cores) if recipe in CPU_BOUND else x for x in xs],
             color="0.6", lw=1, label="ideal (speed-up = crew" +
             (", up to the cores)" if recipe in CPU_BOUND else ")"))
     if m.cores <= top:
         ax.axvline(m.cores, color="0.3", ls=":", lw=1.5)
-        ax.text(m.cores, 0.02, f" {m.cores} cores: the wall", color="0.3",
+        wall = "the wall" if recipe in CPU_BOUND else "waiting needs no core"
+        ax.text(m.cores, 0.02, f" {m.cores} cores: {wall}", color="0.3",
                 transform=ax.get_xaxis_transform())
     for i, c in enumerate(report.curves):
         color = f"C{i}"
@@ -69,9 +72,9 @@ def save(report: ScaleReport, path: str) -> str:
                         fmt="o", color=color, capsize=3, mfc="white" if p.noisy else color)
         f = c.fit.serial_fraction
         if f is not None:
-            err = "" if c.fit.serial_fraction_err is None else f" ± {c.fit.serial_fraction_err:.2f}"
+            err = "" if c.fit.serial_fraction_err is None else f" ± {c.fit.serial_fraction_err:.2g}"
             ax.plot(xs, [c.fit.speedup(su.limit(recipe, x, m.cores)) for x in xs], ls="--",
-                    color=color, label=f"{c.mode}: Amdahl fit f = {f:.2f}{err} (derived)")
+                    color=color, label=f"{c.mode}: Amdahl fit f = {f:.2g}{err} (derived)")
         else:
             ax.plot([], [], "o", color=color, label=f"{c.mode} (measured)")
     if any(p.noisy for c in report.curves for p in c.points):
@@ -80,7 +83,9 @@ def save(report: ScaleReport, path: str) -> str:
         ax.set_xscale("log", base=2)
         if recipe not in CPU_BOUND:
             ax.set_yscale("log", base=2)
-    ax.set_xticks(sorted({p.crew for c in report.curves for p in c.points}))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ticks = sorted({p.crew for c in report.curves for p in c.points})
+    ax.set_xticks(ticks)
     ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel("crew (baristas)")
     ax.set_ylabel("speed-up vs sequential (median, min-max bars)")
@@ -88,8 +93,23 @@ def save(report: ScaleReport, path: str) -> str:
                  f"\n{m.cores} cores · Python {m.python} ({m.gil_label}) · {m.platform}",
                  fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="best")
+    if memory:
+        _memory(fig.add_subplot(2, 1, 2, sharex=ax), report)
     fig.tight_layout()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     return path
+
+
+def _memory(ax, report: ScaleReport) -> None:
+    """The second series: memory per barista (derived: peak over idle RSS, over the crew)."""
+    for i, c in enumerate(report.curves):
+        pts = [(p.crew, p.row.result.rss_per_barista_kib) for p in c.points
+               if p.row.result.rss_per_barista_kib is not None]
+        if pts:
+            ax.plot(*zip(*pts), "s-", color=f"C{i}", label=c.mode)
+    ax.set_xlabel("crew (baristas)")
+    ax.set_ylabel("KiB per barista (derived)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")

@@ -17,7 +17,7 @@ from chaishop.core.measure import speedup as su
 from chaishop.core.workloads.recipes import LABELS, work_label
 
 HEADERS = ["mode", "crew", "speed-up", "min", "max", "w/o start-up", "wall s", "start-up s",
-           "runs", "others' cores"]
+           "KiB/barista", "runs", "others' cores"]
 CSV_COLUMNS = ("mode", "crew", "effective_workers", "speedup", "speedup_min", "speedup_max",
                "speedup_no_startup", "speedup_impossible", "wall_s", "startup_s", "cpu_s", "runs",
                "noisy", "noisy_runs", "other_cpu_cores", "rss_per_barista_kib")
@@ -34,8 +34,9 @@ def _cells(p: ScalePoint) -> list[str]:
         f"{r.other_cpu_cores:.2f}" + (" noisy" if r.noisy else "")
     return [p.mode, str(p.crew), _x(p.speedup) + ("!" if p.impossible else ""),
             _x(p.spread[0] if p.spread else None), _x(p.spread[1] if p.spread else None),
-            _x(p.speedup_no_startup), f"{r.wall_s:.3f}", f"{r.startup_s:.3f}", str(p.row.runs),
-            others]
+            _x(p.speedup_no_startup), f"{r.wall_s:.3f}", f"{r.startup_s:.3f}",
+            "-" if r.rss_per_barista_kib is None else f"{r.rss_per_barista_kib:,.1f}",
+            str(p.row.runs), others]
 
 
 def fit_line(c: ModeCurve) -> str:
