@@ -129,6 +129,8 @@ def build_parser() -> Parser:
                    metavar="X", help=f"divide every pause and order duration by X (0 < X <= "
                    f"{MAX_SPEED:g}; default 1)")
     d.add_argument("--no-exit", action="store_true", help="stay open after the tour")
+    d.add_argument("--predict", action="store_true", help="before each step with a speed-up, "
+                   "ask the room to predict it; the guess is shown beside the measured value")
     # SUPPRESS: given here or before 'demo', the option means the same thing.
     d.add_argument("--record", metavar="FILE.cast|.gif|.svg", default=argparse.SUPPRESS,
                    help="record the tour: asciicast v2, animated GIF or SVG, by the extension")

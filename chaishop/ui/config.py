@@ -47,6 +47,7 @@ class ShopConfig:
     tour: tuple = ()  # chaishop.tour steps to play hands-free (chaishop demo)
     speed: float = 1.0  # the tour's pauses are divided by this
     exit_after_tour: bool = True
+    predict: bool = False  # chaishop demo --predict: the room predicts before each tour step
     auto_baseline: bool = False  # time a sequential baseline before a recipe's first run
     lane_every_s: float = LANE_EVERY_S  # 0: no lane sampling, no live timeline (tests)
     lock: bool = False  # till: the mode's lock around each update (key l)
