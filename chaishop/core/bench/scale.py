@@ -119,7 +119,7 @@ class ScaleReport:
 
 
 def held_fixed(report: ScaleReport) -> str:
-    return (f"strong scaling: the same {report.orders} orders of size {report.size} for every "
+    return (f"strong scaling: the same {report.orders} orders of size {report.size:,} for every "
             f"crew and the sequential baseline; only the crew changes")
 
 
