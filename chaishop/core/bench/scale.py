@@ -3,8 +3,8 @@
     modes x crews (+ one sequential baseline) --rounds.interleaved--> repeats, interleaved
         each run: the same RunSpec and shop.Run as bench (rounds.run_once; a rush hour fresh)
     each (mode, crew)'s repeats --rows.row_of--> medians (BenchRow)
-        --> ScalePoint: median speed-up (speedup.py's rule), spread of the paired repeats,
-            the same without start-up, noisy flag
+        --> ScalePoint: median speed-up of the paired repeats (each against the baseline's
+            repeat of the same round), their spread, the same without start-up, noisy flag
     each mode's points --measure.amdahl.fit--> serial fraction f +- err (derived), and
         the same with start-up excluded  --> ScaleReport (scale_tables renders it)
 
@@ -15,6 +15,7 @@ of the largest crew, so every crew size divides them evenly.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,7 +47,7 @@ class ScalePoint:
     crew: int
     workers: int  # effective workers for Amdahl: min(crew, cores) on CPU-bound work
     row: BenchRow
-    speedup: float | None  # median baseline wall / median wall (the scoreboard's rule)
+    speedup: float | None  # median over the repeats of baseline wall / wall, same round
     spread: tuple[float, float] | None  # (min, max) over the paired repeats
     repeat_speedups: tuple[float, ...] = ()  # repeat i against the baseline's repeat i
     speedup_no_startup: float | None = None  # the same, start-up taken out of both
@@ -124,24 +125,24 @@ def held_fixed(report: ScaleReport) -> str:
 
 
 def _ratios(base: list[ev.RunResult], runs: list[ev.RunResult], startup: bool) -> list[float]:
+    """Each repeat's speed-up against the baseline's repeat of the same round (without
+    start-up: both less their start-up; a remainder too short to time gives none)."""
     t = (lambda r: r.wall_s) if startup else (lambda r: r.wall_s - r.startup_s)
-    return [t(b) / t(r) for b, r in zip(base, runs) if t(r) > 0 and t(b) > 0]
+    return [t(b) / t(r) for b, r in zip(base, runs)
+            if b.complete and r.complete and min(t(b), t(r)) >= su.MIN_WALL_S]
 
 
 def point_of(mode: str, crew: int, cores: int, base: list[ev.RunResult],
              runs: list[ev.RunResult]) -> ScalePoint:
-    row, brow = row_of(runs), row_of(base)
-    up = su.speedups([brow.result, row.result])[1]
-    ups = _ratios(base, runs, True)
-    quiet = _ratios(base, runs, False)
-    b, r = brow.result, row.result
-    no_start = None
-    if r.wall_s - r.startup_s > 0 and b.wall_s - b.startup_s > 0:
-        no_start = (b.wall_s - b.startup_s) / (r.wall_s - r.startup_s)
-    recipe = r.recipe
-    return ScalePoint(mode, crew, workers(recipe, mode, crew, cores), row, up,
-                      (min(ups), max(ups)) if ups else None, tuple(ups), no_start, tuple(quiet),
-                      su.impossible(up, recipe, crew_of(mode, crew), cores))
+    """One crew's point: the median of its repeats' paired speed-ups (so it lies within
+    their spread), with and without start-up."""
+    row = row_of(runs)
+    ups, quiet = _ratios(base, runs, True), _ratios(base, runs, False)
+    up = statistics.median(ups) if ups else None
+    return ScalePoint(mode, crew, workers(row.result.recipe, mode, crew, cores), row, up,
+                      (min(ups), max(ups)) if ups else None, tuple(ups),
+                      statistics.median(quiet) if quiet else None, tuple(quiet),
+                      su.impossible(up, row.result.recipe, crew_of(mode, crew), cores))
 
 
 def curve_of(mode: str, points: list[ScalePoint]) -> ModeCurve:
