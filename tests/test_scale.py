@@ -132,7 +132,7 @@ def test_plot_of_a_big_crew_has_a_memory_panel_and_writes_png(tmp_path):
 
 def test_a_point_lies_within_its_spread_and_a_remainder_too_short_to_time_has_no_figure():
     base = [_run("sequential", 1, 2.0), _run("sequential", 1, 2.4), _run("sequential", 1, 2.2)]
-    runs = [_run("threads", 2, 2.0, startup=1.995), _run("threads", 2, 2.1, startup=1.999),
+    runs = [_run("threads", 2, 2.0, startup=1.995), _run("threads", 2, 2.1, startup=2.095),
             _run("threads", 2, 1.9, startup=1.899)]
     p = scale.point_of("threads", 2, 2, base, runs)
     lo, hi = p.spread
