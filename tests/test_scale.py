@@ -138,3 +138,10 @@ def test_a_point_lies_within_its_spread_and_a_remainder_too_short_to_time_has_no
     lo, hi = p.spread
     assert lo <= p.speedup <= hi and p.speedup == pytest.approx(2.4 / 2.1)  # pairs by round
     assert p.speedup_no_startup is None  # 5 ms or less left after start-up: not timed
+
+
+def test_default_modes_are_threads_and_processes_plus_interpreters_where_available():
+    from chaishop.core.menu import mode_available
+
+    want = ["threads", "processes"] + (["interpreters"] if mode_available("interpreters")[0] else [])
+    assert scale.default_modes() == want
