@@ -69,7 +69,7 @@ def test_real_scale_run_reports_json_per_mode_and_crew_and_draws_the_plot(tmp_pa
         if data["cores"] >= 2:
             assert 0.0 <= curve["serial_fraction"] <= 1.0
             assert "serial_fraction_no_startup" in curve and "serial_fraction_err" in curve
-            assert "serial_fraction" in curve["derived"]
+            assert "serial_fraction" in curve["derived"] and "serial_fraction_raw" in curve
     text = svg.read_text()
     assert "<svg" in text and "Amdahl fit" in text and "threads" in text
 

@@ -86,6 +86,7 @@ class ModeCurve:
                 "serial_fraction": f["serial_fraction"],
                 "serial_fraction_err": f["serial_fraction_err"],
                 "serial_fraction_clamped": f["clamped"],
+                "serial_fraction_raw": f["serial_fraction_raw"],  # least squares, unclamped
                 "serial_fraction_no_startup": g["serial_fraction"],
                 "serial_fraction_no_startup_err": g["serial_fraction_err"],
                 "points_fitted": f["points_fitted"],
