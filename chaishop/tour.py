@@ -172,6 +172,24 @@ def measured(step: TourStep, machine: MachineLike | None, result: ResultLike | N
     return f"{text}\nMeasured: {gain}{result.parallelism:.2f} cores busy on average."
 
 
+def question(step: TourStep, machine: MachineLike | None) -> str | None:
+    """``chaishop demo --predict``: what the room is asked before the step (None: nothing
+    to predict: a sequential step is the yardstick, a lesson step measures other things)."""
+    if MODE[step.mode].baseline or RECIPE[step.recipe].lesson:
+        return None
+    cores = "" if machine is None else f" on this {machine.cores}-core machine"
+    return (f"{step.baristas} {step.mode} on {step.recipe}{cores}: how many times the "
+            "speed of one barista alone?")
+
+
+def said(guess: float | None, speedup: float | None) -> str:
+    """"You said 2x, measured 1.03x." beside the step's measured caption."""
+    if guess is None:
+        return ""
+    got = "not measured" if speedup is None else f"measured {speedup:.2f}x"
+    return f"\nYou said {guess:g}x, {got}."
+
+
 def finale(results: Sequence[ResultLike], speedups: Sequence[float | None], cores: int = 0) -> str:
     """The last caption: the fastest crew here for each recipe, as measured in the tour.
     ``cores``: a speed-up the cores cannot give is marked "!" (the scoreboard says why)."""

@@ -17,12 +17,13 @@ from typing import Sequence
 from chaishop.cli.commands import cmd_bench, cmd_code, cmd_serve, cmd_shop
 from chaishop.cli.parser import build_parser, lesson_options, shop_argv
 from chaishop.cli.recording import cmd_convert, cmd_demo, cmd_record
+from chaishop.cli.scale import cmd_scale
 from chaishop.cli.values import CliError
 from chaishop.core import menu
 from chaishop.core.menu import available_modes
 
 COMMANDS = {None: cmd_shop, "bench": cmd_bench, "serve": cmd_serve, "convert": cmd_convert,
-            "code": cmd_code}
+            "code": cmd_code, "scale": cmd_scale}
 
 
 def check_crew(args) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 
 from chaishop import __version__
-from chaishop.cli.values import float_in, geometry, int_in, mode_list, one_mode, scheduler_address
+from chaishop.cli.values import (crew_list, float_in, geometry, int_in, mode_list, one_mode,
+                                 scheduler_address)
 from chaishop.core.menu import (BENCH_MODES, DEFAULT_MAX_VISITORS, DEFAULT_MODE, DEFAULT_RECIPE,
                                 MAX_BENCH_CREW, MAX_ORDER_S, MAX_ORDERS, MAX_REPEAT, MAX_SHOP_CREW,
                                 MAX_SIZE, MAX_SPEED, MAX_VISITORS, OPTIONS, RECIPE, RECIPES,
-                                SCRIPT_MODES, available_modes, option_of)
+                                SCALE_ORDER_S, SCRIPT_MODES, available_modes, option_of)
 
 # Not passed to a child shop:
 SHOP_ONLY = ("help", "version", "command", "record", "geometry", "fps", "font_size")
@@ -118,7 +119,7 @@ def build_parser() -> Parser:
                              "--screenshot-after seconds")
     parser.add_argument("--screenshot-after", type=float_in(0.0, 3600.0), default=None,
                         metavar="S", help="when to take --screenshot (default 0)")
-    sub = parser.add_subparsers(dest="command", metavar="{bench,serve,demo,convert,code}")
+    sub = parser.add_subparsers(dest="command", metavar="{bench,scale,serve,demo,convert,code}")
 
     b = sub.add_parser("bench", help="run the same orders through several crews and print a table",
                        description="Run identical orders through several crews, interleaved "
@@ -143,6 +144,7 @@ def build_parser() -> Parser:
                         "(CPU, share of a core, waits for the GIL and for a core)")
     fmt.add_argument("--markdown", action="store_const", dest="format", const="markdown",
                      help="print a Markdown table")
+    _add_scale(sub)
     d = sub.add_parser("demo", help="a hands-free tour of every mode, with captions",
                        description="Play the tour (chaishop/tour.py): real runs, one mode after "
                        "another, each with a caption, then the scoreboard.")
@@ -151,6 +153,8 @@ def build_parser() -> Parser:
                    f"{MAX_SPEED:g}; default 1); captions still stay up 3 s each")
     d.add_argument("--no-exit", action="store_true",
                    help="stay open after the tour (else the finale ends at a key, or in 15 s)")
+    d.add_argument("--predict", action="store_true", help="before each step with a speed-up, "
+                   "ask the room to predict it; the guess is shown beside the measured value")
     # SUPPRESS: given here or before 'demo', the option means the same thing.
     d.add_argument("--record", metavar="FILE.cast|.gif|.svg", default=argparse.SUPPRESS,
                    help="record the tour: asciicast v2, animated GIF or SVG, by the extension")
@@ -183,6 +187,40 @@ def build_parser() -> Parser:
                    f"kitchen on the same cores (default {DEFAULT_MAX_VISITORS}); the next "
                    "visitor is told to wait")
     return parser
+
+
+def _add_scale(sub) -> None:
+    c = sub.add_parser("scale", help="speed-up against crew size, with Amdahl's law fitted",
+                       description="Run the same orders with crews of growing size for each mode "
+                       "(and one sequential baseline), interleaved and repeated; print median "
+                       "speed-ups and each mode's fitted serial fraction (Amdahl's law).")
+    c.add_argument("--modes", type=mode_list, default=None, help="comma-separated modes "
+                   "(default: threads and processes, and interpreters where this Python has them)")
+    c.add_argument("--crews", type=crew_list, default=None, metavar="N,N,...",
+                   help="crew sizes (default: powers of two up to twice the cores, each mode "
+                        "capped by its limit)")
+    c.add_argument("--recipe", choices=RECIPES, default=DEFAULT_RECIPE,
+                   help="; ".join(f"{r}: {RECIPE[r].help}" for r in RECIPES))
+    c.add_argument("--orders", type=int_in(1, MAX_ORDERS), default=None, metavar="N",
+                   help="orders per run, the same for every crew (default: two per barista of "
+                        "the largest crew)")
+    c.add_argument("--size", type=int_in(1, MAX_SIZE), default=None, metavar="N",
+                   help="brew iterations per order (default: calibrated to --order-seconds)")
+    c.add_argument("--order-seconds", type=float_in(0.0, MAX_ORDER_S, low_open=True),
+                   default=SCALE_ORDER_S, metavar="S",
+                   help=f"target duration of one order (default {SCALE_ORDER_S:g})")
+    c.add_argument("--repeat", type=int_in(1, MAX_REPEAT), default=3, metavar="N",
+                   help="rounds; medians are shown (default 3)")
+    c.add_argument("--no-warmup", action="store_true", help="skip the warm-up round")
+    c.add_argument("--plot", metavar="FILE.svg|FILE.png", default=None,
+                   help="also draw the curve into an image (needs chaishop[plot]: matplotlib)")
+    fmt = c.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_const", dest="format", const="json",
+                     help="print one JSON object")
+    fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="print CSV")
+    fmt.add_argument("--markdown", action="store_const", dest="format", const="markdown",
+                     help="print a Markdown table")
+    c.set_defaults(baristas=1, lock=False, share=False, ring="split")
 
 
 def shop_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str]:

@@ -55,7 +55,8 @@ def cmd_demo(args, parser) -> int:
 
         return run_app(args, tour=TOUR, speed=args.speed, exit_after_tour=not args.no_exit)
     return _record(args, [*shop_argv(args, parser), "demo", "--speed", f"{args.speed:g}",
-                          *(["--no-exit"] if args.no_exit else [])])
+                          *(["--no-exit"] if args.no_exit else []),
+                          *(["--predict"] if args.predict else [])])
 
 
 def cmd_convert(args) -> int:

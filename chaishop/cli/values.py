@@ -95,3 +95,17 @@ def scheduler_address(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address like "
                                          f"tcp://127.0.0.1:8786")
     return text
+
+
+def crew_list(text: str) -> list[int]:
+    """``scale --crews 1,2,4``: distinct crew sizes, each 1..MAX_CREW, in increasing order."""
+    parse = int_in(1, menu.MAX_CREW)
+    try:
+        crews = [parse(c.strip()) for c in text.split(",") if c.strip()]
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"--crews: {exc}") from None
+    if not crews:
+        raise argparse.ArgumentTypeError("give at least one crew size")
+    if len(set(crews)) != len(crews):
+        raise argparse.ArgumentTypeError("a crew size is named twice")
+    return sorted(crews)

@@ -41,6 +41,7 @@ RUSH_CREW = 5_000  # the R key: seconds to start as threads here, well under one
 MAX_SIZE = 10_000_000_000  # brew iterations per order: ~4 minutes of counting here
 MAX_ORDER_S = 60.0  # target seconds of one order (--order-seconds)
 MAX_REPEAT = 50  # bench rounds per mode
+SCALE_ORDER_S = 0.25  # chaishop scale's default order: a 1,2,4 curve in about a minute here
 MAX_SPEED = 100.0  # demo speed: beyond this the pauses vanish and orders are too short to see
 # chaishop serve: each visitor brews in a shop and kitchen of their own on the
 # same cores; past a few, every visitor's numbers mean little (and each shop with
@@ -65,6 +66,7 @@ class Mode:
     per_core: int = 0  # if set: at most this many baristas a core (cap_reason says why)
     cap_reason: str = ""
     bench_default: bool = True  # in `chaishop bench` without --modes (runs on every Python)
+    scale_default: bool = False  # in `chaishop scale` without --modes (where available)
     barista: str = "barista"  # what one barista is, in a sentence ("each process rang...")
     one_barista: bool = False  # one barista serves every order, whatever the crew size
     baseline: bool = False  # the yardstick of every speed-up (and of the automatic baseline)
@@ -97,14 +99,14 @@ MODES: tuple[Mode, ...] = (
     Mode("threads", "t", "chaishop.core.crews.threads:ThreadCrew",
          "one process, one GIL: brewing takes turns, waiting overlaps",
          "one process, no GIL here: brewing runs in parallel, waiting overlaps",
-         in_process=True, os_threads=True, rush=2,
+         scale_default=True, in_process=True, os_threads=True, rush=2,
          short="one GIL: brewing takes turns", short_gil_off="no GIL: brewing in parallel"),
     Mode("processes", "p", "chaishop.core.crews.processes:ProcessCrew",
          "a process each, a GIL each: brewing runs in parallel",
          "a process each: brewing runs in parallel",
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a whole Python interpreter, "
          "megabytes and milliseconds to start; for thousands of waits use asyncio or threads",
-         barista="process", shared_memory=True,
+         barista="process", shared_memory=True, scale_default=True,
          short="a GIL each: brewing in parallel", short_gil_off="brewing in parallel"),
     Mode("asyncio", "a", "chaishop.core.crews.tasks:TaskCrew",
          "one thread, one event loop: tasks switch only at an await",
@@ -113,7 +115,7 @@ MODES: tuple[Mode, ...] = (
     Mode("interpreters", "i", "chaishop.core.crews.interpreters:InterpreterCrew",
          # Python 3.12+ only; elsewhere the key says why
          "one process, an interpreter each, a GIL each: brewing runs in parallel",
-         "one process, an interpreter each: brewing runs in parallel",
+         "one process, an interpreter each: brewing runs in parallel", scale_default=True,
          check="chaishop.core.crews.interpreter_api:interpreters_available", bench_default=False,
          per_core=WORKERS_PER_CORE, cap_reason="each barista is a whole Python interpreter "
          "with its own thread; for thousands of waits use asyncio or threads",

@@ -81,14 +81,7 @@ class ActionsMixin:
         sequential baseline (ui.baseline), when the config asks for it."""
         run = self.run_state.ask()  # what is still in flight from the previous run is dropped
         if spec is None:
-            # --size counts brew iterations; grind, till and haul size their own orders.
-            size = self.config.size if RECIPE[self.recipe].sizing == ITERATIONS else 0
-            spec = self.baseline.plan(ev.RunSpec(
-                self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
-                timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
-                wrong_lock=self.config.wrong_lock,
-                ring=self.config.ring, options=self.recipe_options(), switch_interval_ms=self.switch_ms,
-                scheduler=self.config.scheduler if MODE[self.mode].cluster else None))
+            spec = self.baseline.plan(self.shop_spec())
         spec = dataclasses.replace(spec, run=run)
         self.kitchen.run(spec)
         crew = panes_for(spec.mode, self.crew)
@@ -101,6 +94,17 @@ class ActionsMixin:
         if not self.stopwatch.has_result:  # not "no run yet" under "starting…"
             self.stopwatch.stats.update("", layout=False)
         self._update_header()
+
+    def shop_spec(self) -> ev.RunSpec:
+        """The run the shop's mode, recipe and crew keys describe now."""
+        # --size counts brew iterations; grind, till and haul size their own orders.
+        size = self.config.size if RECIPE[self.recipe].sizing == ITERATIONS else 0
+        return ev.RunSpec(
+            self.mode, self.recipe, self.crew, self.orders, size, self.config.order_s,
+            timeout_s=self.config.order_timeout, lock=self.lock, share=self.share,
+            wrong_lock=self.config.wrong_lock, ring=self.config.ring, options=self.recipe_options(),
+            switch_interval_ms=self.switch_ms,
+            scheduler=self.config.scheduler if MODE[self.mode].cluster else None)
 
     def action_mode(self, mode: str) -> None:
         self.latency.mark(self, f"mode-{mode}")

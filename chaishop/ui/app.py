@@ -42,6 +42,7 @@ from chaishop.ui.caption import CaptionBar
 from chaishop.ui.config import KitchenLike, ShopConfig, panes_for
 from chaishop.ui.cpu_meter import CpuMeter
 from chaishop.ui.crew_grid import CrewGrid
+from chaishop.ui.curve_actions import CurveMixin
 from chaishop.ui.explain import ExplainScreen
 from chaishop.ui.footer import ShopFooter
 from chaishop.ui.feed import DRAIN_EVERY_S, FeedMixin
@@ -70,7 +71,8 @@ RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "b o m g recipe"
 CREW_GROUP = Binding.Group("crew", compact=True)  # "+ - crew"
 
 
-class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, App[int]):
+class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, CurveMixin,
+              App[int]):
     CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
     TITLE = "chaishop"
     # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
@@ -98,6 +100,7 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
         Binding("escape", "stop", "stop", key_display="esc", show=False),
         Binding("k", "knock", "knock out", show=False),
         Binding("R", "rush", "rush hour", key_display="R", show=False),
+        Binding("C", "curve", "scaling curve", key_display="C", show=False),
         Binding("S", "shot", "SVG", key_display="S", show=False),
         Binding("e", "export", "export", show=False),
         Binding("c", "code", "code"),

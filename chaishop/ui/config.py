@@ -51,6 +51,7 @@ class ShopConfig:
     caption_min_s: float = field(default_factory=caption_min_s)  # chaishop.tour (tests: env)
     calm: bool = True  # draw less while a CPU-bound run fills the cores (ui/calm.py)
     calm_nice: bool = False  # and nice the front meanwhile (the real program only)
+    predict: bool = False  # chaishop demo --predict: the room predicts before each tour step
     auto_baseline: bool = False  # time a sequential baseline before a recipe's first run
     lane_every_s: float = LANE_EVERY_S  # 0: no lane sampling, no live timeline (tests)
     lock: bool = False  # till: the mode's lock around each update (key l)

@@ -171,6 +171,8 @@ try-lock with back-off breaks the cycle; the panel shows what each one costs.
 all baristas used; [b]parallelism[/] = CPU / wall, the average number of cores busy; \
 [b]speed-up[/] = sequential wall / this wall, for the same recipe, orders and order size.
 
+[b $accent]Amdahl's law[/] (key [b]C[/]: the scaling curve). If a fraction [i]f[/] of the work can only run one step at a time, [i]n[/] baristas make it at best 1 / (f + (1 − f) / n) times faster, so no crew ever beats 1 / f. The [b]C[/] key measures speed-up against crew size for the current mode and fits [i]f[/] (derived): threads brewing under a GIL fit [i]f[/] near 1, processes near 0 up to the cores, where the cores are the wall, not a serial part.
+
 [b $accent]Keys.[/]
   [b]s t p a i d[/] pick the crew and start a run at once
   [b]b o m g r h f[/] pick the recipe (brew, orders, mixed, grind, till, haul, forks), run
@@ -179,6 +181,7 @@ all baristas used; [b]parallelism[/] = CPU / wall, the average number of cores b
   [b]+ -[/]         crew size, then [b]space[/] runs;  [b]escape[/] stops the run
   [b]k[/]           knock out a barista (the others go on)
   [b]R[/]           rush hour: 5,000 baristas, one waiting order each (+ - step 1 ... 10,000)
+  [b]C[/]           the scaling curve: predict, then measure crews of 1, 2, 4, ... with Amdahl's fit
   [b]c[/]           the code behind the mode: a standalone script doing the same work
   [b]S[/]           save an SVG screenshot (works here too)
   [b]e[/]           export the scoreboard (CSV, Markdown, JSON) and the last run as a Chrome trace

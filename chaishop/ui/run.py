@@ -37,6 +37,7 @@ def run_app(args, tour: tuple = (), speed: float = 1.0, exit_after_tour: bool = 
                                   screenshot=getattr(args, "screenshot", None),
                                   screenshot_after=getattr(args, "screenshot_after", None) or 0.0,
                                   tour=tuple(tour), speed=speed, exit_after_tour=exit_after_tour,
+                                  predict=bool(tour) and getattr(args, "predict", False),
                                   # Quiet until a key (a teacher talks first), unless asked.
                                   autostart=not tour and getattr(args, "start", False),
                                   auto_baseline=not tour and not getattr(args, "no_baseline", False),

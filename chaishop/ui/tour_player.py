@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 
 from chaishop.recordings.markers import mark
-from chaishop.tour import PAUSE_S, Pacing, TourStep, caption_for, finale, measured
+from chaishop.tour import PAUSE_S, Pacing, TourStep, caption_for, finale, measured, question, said
 from chaishop.ui.export import save_svg
 from chaishop.core.measure.speedup import speedups
 
@@ -35,6 +35,19 @@ async def _until(predicate, app) -> bool:
     return True
 
 
+async def _predict(app, step: TourStep) -> float | None:
+    """demo --predict: the room's guess before the step (None: not asked, or skipped)."""
+    ask = question(step, app.machine) if app.config.predict else None
+    if ask is None:
+        return None
+    from chaishop.ui.predict_screen import PredictScreen
+
+    cores = app.machine.cores if app.machine else 1
+    return await app.push_screen(PredictScreen(ask, (1.0, float(min(step.baristas, cores)),
+                                                     float(step.baristas))),
+                                 wait_for_dismiss=True)
+
+
 async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
     cfg = app.config
     pacing = Pacing(speed, cfg.caption_min_s)
@@ -48,12 +61,13 @@ async def play_tour(app, steps: tuple[TourStep, ...], speed: float) -> None:
                  f"{step.baristas} barista{'s' * (step.baristas > 1)}")
         app.caption.show(title, caption_for(step, app.machine))
         mark(title)  # a marker in the recording, if one is being made
+        guess = await _predict(app, step)
         before = len(app.results)
         app.start_run()
         if not await _until(lambda: len(app.results) > before, app):
             return
-        app.caption.show(title, measured(step, app.machine, app.results[-1],
-                                         speedups(app.results)[-1]))
+        up = speedups(app.results)[-1]
+        app.caption.show(title, measured(step, app.machine, app.results[-1], up) + said(guess, up))
         pacing.shown()
         await asyncio.sleep(pacing.hold_s())  # readable at any --speed
     ends = (f" · a key ends the tour, or it ends in {pacing.finale_s:.0f} s"

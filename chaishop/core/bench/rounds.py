@@ -51,11 +51,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
             elif sink is not None and measured:
                 sink(m)
 
-        # A rush hour runs in a fresh process (core.kitchen.fresh): clean memory figures.
-        result = run_fresh(spec) if fresh else run(spec, tee)
-        if not result.complete and not (result.lesson is not None and result.lesson.ended_run):
-            raise RuntimeError(f"{mode} run did not complete: {result.failed} barista(s) failed")
-        return result
+        return run_once(spec, tee, fresh)
 
     try:
         rows = _rounds(modes, orders, baristas, repeat, warmup, one, progress)
@@ -79,9 +75,28 @@ def _rounds(modes, orders, baristas, repeat, warmup, one, progress) -> list[Benc
         for mode in modes:
             progress(f"warming up {mode}")
             one(mode, min(orders, baristas), measured=False)
-    results: dict[str, list[ev.RunResult]] = {m: [] for m in modes}
-    for i in range(repeat):
-        for mode in (modes if i % 2 == 0 else list(reversed(modes))):
-            progress(f"round {i + 1}/{repeat}: {mode}")
-            results[mode].append(one(mode, orders, fresh=summarised(baristas)))
+    results = interleaved(modes, repeat, lambda mode: one(mode, orders, fresh=summarised(baristas)),
+                          progress)
     return with_speedups([row_of(results[m]) for m in modes], describe().cores, su.spreads(results))
+
+
+def run_once(spec: ev.RunSpec, sink: Callable[[object], None], fresh: bool) -> ev.RunResult:
+    """One measured run; a rush hour (``fresh``) in a fresh process (core.kitchen.fresh):
+    clean memory figures.  A run that did not complete is an error."""
+    result = run_fresh(spec) if fresh else run(spec, sink)
+    # A run its lesson ended (forks: a deadlock found) is the lesson's verdict, not a failure.
+    if not result.complete and not (result.lesson is not None and result.lesson.ended_run):
+        raise RuntimeError(f"{spec.mode} run did not complete: {result.failed} barista(s) failed")
+    return result
+
+
+def interleaved(keys: list, repeat: int, one: Callable[[object], ev.RunResult],
+                progress: Callable[[str], None], name: Callable[[object], str] = str) -> dict:
+    """Each key run ``repeat`` times, interleaved A B C, C B A, ...: {key: [RunResult]}
+    (bench's keys are modes; scale's are (mode, crew) pairs and the baseline)."""
+    results: dict = {k: [] for k in keys}
+    for i in range(repeat):
+        for k in (keys if i % 2 == 0 else list(reversed(keys))):
+            progress(f"round {i + 1}/{repeat}: {name(k)}")
+            results[k].append(one(k))
+    return results
