@@ -24,7 +24,7 @@ from textual.screen import Screen
 from chaishop.core.protocol import events as ev
 from chaishop.core.menu import (ITERATIONS, LOCK_KEY, MODE, MODE_KEYS, RECIPE, RECIPE_KEYS,
                                 RUSH_CREW, SHARE_KEY, SHARED_STATE, crew_cap, lesson_key,
-                                mode_available, mode_note, next_size, option_of)
+                                mode_available, mode_note, next_size)
 from chaishop.ui import layout
 from chaishop.ui.config import panes_for
 
@@ -162,24 +162,6 @@ class ActionsMixin:
         else:
             self.notify(f"share {'on' if self.share else 'off'}: it matters for the till and "
                         f"haul recipes with processes", timeout=4)
-
-    def recipe_options(self) -> tuple[tuple[str, str], ...]:
-        """The current recipe's switches as chosen (RunSpec.options)."""
-        return tuple(sorted((n, v) for n, v in self.options.items()
-                            if option_of(self.recipe, n) is not None))
-
-    def action_lesson_option(self, name: str) -> None:
-        """A lesson's switch (core/menu.py Recipe.options): its next choice, then a run."""
-        self.latency.mark(self, f"option-{name}")
-        option = option_of(self.recipe, name)
-        if option is None:
-            owners = [r for r in RECIPE_KEYS.values() if option_of(r, name) is not None]
-            self.notify(f"{name}: a switch of the {' and '.join(owners)} recipe (press "
-                        f"{' or '.join(RECIPE[r].key for r in owners)})", timeout=4)
-            return
-        now = self.options.get(name, option.default)
-        self.options[name] = option.choices[(option.choices.index(now) + 1) % len(option.choices)]
-        self.start_run()  # the lesson panel's border says the choice in force
 
     def action_again(self) -> None:
         self.latency.mark(self, "again")

@@ -23,7 +23,6 @@ from typing import Callable
 
 from textual import events
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import Static
 
@@ -31,12 +30,12 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.measure.cpu import CpuSampler
 from chaishop.core.protocol.kitchen import KitchenReady
 from chaishop.core.machine import Machine, describe
-from chaishop.core.menu import (LOCK_KEY, MODE_KEYS, OPTIONS, RECIPE_KEYS, SHARE_KEY,
-                                SIZED_BY_RECIPE, mode_note)
+from chaishop.core.menu import mode_note
 from chaishop.ui import layout
 from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.switch_keys import SwitchKeysMixin
 from chaishop.ui.barista_pane import BaristaPane
+from chaishop.ui.bindings import BINDINGS
 from chaishop.ui.calm import Calm
 from chaishop.ui.caption import CaptionBar
 from chaishop.ui.config import KitchenLike, ShopConfig, panes_for
@@ -66,52 +65,11 @@ __all__ = ["ShopApp", "ShopConfig"]
 # repainting it three times a second was most of the idle shop's CPU (measured).
 # Each sample is the load since the previous one, so a slower sample is still exact.
 IDLE_CPU_EVERY = 3
-MODE_GROUP = Binding.Group("mode", compact=True)  # "s t p a i d mode": keys apart (shop.tcss)
-RECIPE_GROUP = Binding.Group("recipe", compact=True)  # "b o m g recipe"
-CREW_GROUP = Binding.Group("crew", compact=True)  # "+ - crew"
-
-
 class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, CurveMixin,
               App[int]):
     CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
     TITLE = "chaishop"
-    # The footer must fit 80 columns with "? explain" and "q quit" in view: keys of one
-    # kind share a label ("s t p a i d mode"); esc, k, S, e and ^p are on ? and in the palette.
-    BINDINGS = [
-        *(Binding(k, f"mode('{m}')", m, key_display=k, group=MODE_GROUP)
-          for k, m in MODE_KEYS.items()),
-        # r (till) and h (haul) work everywhere but stay off the footer, which must fit 80
-        # columns: they are on ? and in the palette.
-        *(Binding(k, f"recipe('{r}')", r, key_display=k, group=RECIPE_GROUP,
-                  show=r not in SIZED_BY_RECIPE) for k, r in RECIPE_KEYS.items()),
-        Binding("plus", "crew(1)", "bigger crew", key_display="+", group=CREW_GROUP),
-        Binding("equals_sign", "crew(1)", "bigger crew", show=False),
-        Binding("minus", "crew(-1)", "smaller crew", key_display="-", group=CREW_GROUP),
-        # The till's lock and shared memory: on ? and in the palette, and on the till and
-        # haul panel's border.
-        Binding(LOCK_KEY, "lock", "lock", show=False),
-        Binding(SHARE_KEY, "share", "share", show=False),
-        # The lessons' own switches (core/menu.py Recipe.options): on ? and in the palette.
-        *(Binding(o.key, f"lesson_option('{o.name}')", o.name, show=False)
-          for o in OPTIONS.values() if o.key),
-        Binding("left_square_bracket", "switch_interval('halve')", "switch ÷2", show=False),
-        Binding("right_square_bracket", "switch_interval('double')", "switch ×2", show=False),
-        Binding("space", "again", "run", key_display="␣"),
-        Binding("escape", "stop", "stop", key_display="esc", show=False),
-        Binding("k", "knock", "knock out", show=False),
-        Binding("R", "rush", "rush hour", key_display="R", show=False),
-        Binding("C", "curve", "scaling curve", key_display="C", show=False),
-        Binding("S", "shot", "SVG", key_display="S", show=False),
-        Binding("e", "export", "export", show=False),
-        Binding("c", "code", "code"),
-        Binding("question_mark", "explain", "explain", key_display="?"),
-        Binding("q", "quit", "quit"),
-        # Ours, not the footer's own palette key, which leaves a stray character after it.
-        # Off the footer, which must fit 80 columns with its keys apart: on ? (Keys).
-        Binding("ctrl+p", "command_palette", "palette", key_display="^p", show=False),
-        Binding("ctrl+q", "quit", "quit", show=False, priority=True),
-        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
-    ]
+    BINDINGS = BINDINGS  # ui/bindings.py: every key of the shop
 
     def __init__(self, config: ShopConfig, kitchen: KitchenLike,
                  clock: Callable[[], float] = time.perf_counter,

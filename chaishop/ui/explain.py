@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from chaishop.core.menu import RECIPE, RECIPES
+
 # One Static of Rich renderables, not a Markdown widget: it opens in a
 # frame, where Markdown's widget-per-block took most of a second (measured).
 MAPPING = [
@@ -175,9 +177,10 @@ all baristas used; [b]parallelism[/] = CPU / wall, the average number of cores b
 
 [b $accent]Keys.[/]
   [b]s t p a i d[/] pick the crew and start a run at once
-  [b]b o m g r h f[/] pick the recipe (brew, orders, mixed, grind, till, haul, forks), run
+{recipe_keys}
   [b]l[/]           till: the mode's lock around each update;  [b]x[/] processes share memory
-  [b]F[/]           forks: the next fix (none, order, waiter, trylock), then a run
+{switch_keys}
+  [b]\\[ ][/]         halve / double the GIL's switch interval, then a run (any recipe)
   [b]+ -[/]         crew size, then [b]space[/] runs;  [b]escape[/] stops the run
   [b]k[/]           knock out a barista (the others go on)
   [b]R[/]           rush hour: 5,000 baristas, one waiting order each (+ - step 1 ... 10,000)
@@ -190,11 +193,32 @@ all baristas used; [b]parallelism[/] = CPU / wall, the average number of cores b
 """
 
 
+def _key_lines() -> tuple[str, str]:
+    """The recipes' keys and every lesson switch's keys, from the menu (core/menu)."""
+    recipes = (f"  [b]{' '.join(RECIPE[r].key for r in RECIPES)}[/] pick the recipe and run: "
+               + ", ".join(RECIPES))
+    lines = []
+    for r in RECIPES:
+        for o in RECIPE[r].options:
+            keys = " ".join(k for k in (o.key, *o.keys) if k)
+            if not keys:
+                continue
+            how = f"{o.key} steps" if o.key else ""
+            if o.keys:
+                how += ("; " if how else "") + f"{' '.join(k for k in o.keys if k)} set one, " \
+                    f"again: {o.default}"
+            lines.append(f"  [b]{keys}[/]{' ' * max(1, 12 - len(keys))}{r} {o.name}: "
+                         f"{' / '.join(o.choices)} ({how}), then a run")
+    return recipes, "\n".join(lines)
+
+
 def explain_text(gil_enabled: bool) -> str:
     """The screen's text for an interpreter with the GIL on or off."""
     g = bool(gil_enabled)
+    recipe_keys, switch_keys = _key_lines()
     return TEXT.format(gil_here=GIL_HERE[g], threads=WHO_WINS_THREADS[g], gauge=GAUGE[g],
-                       timeline=TIMELINE[g], free_threaded=FREE_THREADED[g], till=TILL[g])
+                       timeline=TIMELINE[g], free_threaded=FREE_THREADED[g], till=TILL[g],
+                       recipe_keys=recipe_keys, switch_keys=switch_keys)
 
 
 class ExplainScreen(ModalScreen[None]):

@@ -20,7 +20,7 @@ def word(b: int, t: float, *w) -> ev.Event:
 def test_live_lines_say_who_holds_what_then_the_cycle_when_it_closes():
     view = ForksView(spec())
     assert view.titles() == ("Forks · threads · 3 forks · threading.Lock",
-                             "fix (F): none · esc ends a deadlock")
+                             "fix (F O W T): none · esc ends a deadlock")
     for b in (1, 2, 3):
         view.observe(ev.Event(ev.STARTED, b, "x", t=10.0))
         view.observe(word(b, 10.0, "wait", b))

@@ -57,7 +57,8 @@ class ForksView(LessonView):
         s = self.spec
         key = option_of(s.recipe, "fix")
         return (f"Forks · {s.mode} · {max(2, s.baristas)} forks · {table_kind(s.mode)}",
-                f"fix ({key.key if key else ''}): {self.fix} · esc ends a deadlock")
+                f"fix ({' '.join(k for k in (key.key, *key.keys) if k) if key else ''}): "
+                f"{self.fix} · esc ends a deadlock")
 
     def observe(self, e: ev.Event) -> None:
         if self.first_t is None and e.kind == ev.STARTED:
