@@ -5,12 +5,12 @@
     orders pipe  --(ORDER, fields)-->  next_order()
                  --(CANCEL,)/(KNOCK,)  polled between chunks
     events pipe  <--(BOOT, import_s,   once, before serving: what importing cost,
-                      compiled)------  and how many modules it compiled (bytecode.py)
+                      compiled)------  and how many modules it compiled (core/bytecode.py)
                  <--(NEXT,)----------  asks for an order
                  <--(EVENT, fields)--  started/taken/progress/done/finished
 
 Each subinterpreter imports this module and what it needs (the barista loop,
-events, recipes), reading their bytecode from the shop's cache (bytecode.py:
+events, recipes), reading their bytecode from the shop's cache (core/bytecode.py:
 compiled once per machine), and imports as little as it can: no crews
 package machinery, no asyncio.
 """

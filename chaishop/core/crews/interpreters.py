@@ -36,7 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from chaishop.core.protocol import events as ev
-from chaishop.core.crews import bytecode
+from chaishop.core import bytecode
 from chaishop.core.crews.base import JOIN_S, join_all
 from chaishop.core.crews.interpreter_api import backend, interpreters_available
 from chaishop.core.crews.interpreter_barista import (BOOT, EVENT, HEADER, Link, order_msg)
@@ -57,7 +57,7 @@ def _script(barista: int, interp_id: int, orders_fd: int, events_fd: int,
             timeout_s: float | None, cache: Path | None = None) -> str:
     """The source run in a fresh interpreter: plain literals, nothing shared.
 
-    ``cache`` is the shop's bytecode folder (bytecode.py), None where it cannot be had.
+    ``cache`` is the shop's bytecode folder (core/bytecode.py), None where it cannot be had.
     """
     blocked = _BLOCKED_ON_312 if sys.version_info < (3, 13) else ()
     return "\n".join([
