@@ -10,7 +10,7 @@ import pytest
 
 from chaishop.core.crews import close_warm
 from chaishop.core.kitchen.client import Kitchen
-from testkit import wait_until
+from testkit import SHARED_PIDS, wait_until
 
 # Brew iterations per order for tests that run the real kitchen: milliseconds of
 # work.  A test module can set its own KITCHEN_SIZE.
@@ -21,9 +21,23 @@ KITCHEN_SIZE = 200_000
 _SINGLETONS = ("resource_tracker", "forkserver")
 
 
+def _shared() -> set[int]:
+    """SHARED_PIDS and their children: a module fixture's, not a test's."""
+    pids = set(SHARED_PIDS)
+    for pid in SHARED_PIDS:
+        try:
+            pids |= {c.pid for c in psutil.Process(pid).children(recursive=True)}
+        except psutil.NoSuchProcess:
+            pass
+    return pids
+
+
 def _children() -> list[psutil.Process]:
     out = []
+    shared = _shared()
     for p in psutil.Process().children(recursive=True):
+        if p.pid in shared:
+            continue
         try:
             cmd = " ".join(p.cmdline())
         except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
