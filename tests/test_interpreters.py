@@ -222,3 +222,14 @@ def test_without_a_cache_folder_interpreters_compile_fresh_and_say_why(tmp_path,
     details = [e.detail for e in events if e.kind == ev.STARTED]
     assert len(details) == 2
     assert all("bytecode: compiled fresh" in d and "no cache folder" in d for d in details)
+
+
+@needs_interpreters
+def test_bench_says_what_an_interpreter_barista_started_from(tmp_path, monkeypatch):
+    from chaishop.core import bench
+    from chaishop.core.bench.tables import as_table
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    report = bench.bench(["interpreters"], "brew", 2, 2, TINY, 0.0, repeat=1, warmup=False)
+    (line,) = [x for x in as_table(report).splitlines() if x.startswith("interpreters: ")]
+    assert "importing" in line and "bytecode: compiled" in line and str(tmp_path) in line
