@@ -12,7 +12,7 @@ import pytest
 from chaishop.core.crews import close_warm
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.tour import CAPTION_MIN_ENV
-from testkit import wait_until
+from testkit import SHARED_PIDS, wait_until
 
 # The demo's captions stay up 3 s each whatever --speed (chaishop.tour.CAPTION_MIN_S): the
 # tests play the whole tour several times, so theirs stay up as their speed says. Set before
@@ -28,9 +28,23 @@ KITCHEN_SIZE = 200_000
 _SINGLETONS = ("resource_tracker", "forkserver")
 
 
+def _shared() -> set[int]:
+    """SHARED_PIDS and their children: a module fixture's, not a test's."""
+    pids = set(SHARED_PIDS)
+    for pid in SHARED_PIDS:
+        try:
+            pids |= {c.pid for c in psutil.Process(pid).children(recursive=True)}
+        except psutil.NoSuchProcess:
+            pass
+    return pids
+
+
 def _children() -> list[psutil.Process]:
     out = []
+    shared = _shared()
     for p in psutil.Process().children(recursive=True):
+        if p.pid in shared:
+            continue
         try:
             cmd = " ".join(p.cmdline())
         except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):

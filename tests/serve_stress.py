@@ -50,6 +50,7 @@ class Outcome:
     temp_left: list[str]
     drew: int  # visits that got a screen from their shop
     full: int  # visits turned away by --max-visitors
+    ended_in_time: bool = True  # the server itself exited within SURVIVAL_LIMIT_S of the signal
 
 
 async def _visit(port: int, how: str, stay: list, timeout: float = 30.0) -> str:
@@ -125,17 +126,20 @@ def serve_and_end(way: str, visits: int, max_visitors: int = 4, stay: int = 2,
         async def go():
             results, kept = await _visits(port, plan, at_once)
             server.send_signal(getattr(signal, way))  # while `stay` tabs are still open
+            signalled.append(time.monotonic())
             await asyncio.sleep(0.2)
             for session, ws in kept:
                 await ws.close()
                 await session.close()
             return results
 
+        signalled: list[float] = []
         results = asyncio.run(go())
         try:
-            server.wait(SURVIVAL_LIMIT_S)
+            server.wait(max(0.0, signalled[0] + SURVIVAL_LIMIT_S - time.monotonic()))
         except subprocess.TimeoutExpired:
             pass
+        ended_in_time = server.poll() is not None
         deadline = time.monotonic() + SURVIVAL_LIMIT_S
         while (alive := marked(mark)) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -145,7 +149,8 @@ def serve_and_end(way: str, visits: int, max_visitors: int = 4, stay: int = 2,
                 survivors.append(f"{p.pid} {' '.join(p.cmdline())[:100]}")
             except psutil.Error:
                 pass
-        return Outcome(survivors, os.listdir(tmp), results.count("drew"), results.count("full"))
+        return Outcome(survivors, os.listdir(tmp), results.count("drew"), results.count("full"),
+                       ended_in_time)
     finally:
         for p in marked(mark):
             try:

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from functools import partial
-from pathlib import Path
 
 import psutil
 import pytest
@@ -18,9 +17,10 @@ import pytest
 from chaishop.core import bench
 from chaishop.core.protocol import events as ev
 from chaishop.core.crews import availability, close_warm, dask_available, make_crew
+from chaishop.core.crews import dask_cluster
 from chaishop.core.engine.shop import Run, run
 import testkit
-from testkit import wait_until
+from testkit import SHARED_PIDS, wait_until
 
 pytestmark = [
     pytest.mark.skipif(not dask_available()[0], reason="dask[distributed] not installed"),
@@ -109,9 +109,13 @@ def test_unavailable_without_distributed(monkeypatch):
         make_crew("dask", 2)
 
 
-@pytest.fixture
-def hand_started_cluster(tmp_path: Path):
-    """``dask scheduler`` and two ``dask worker`` started with the dask CLI, as a person would."""
+@pytest.fixture(scope="module")
+def hand_started_cluster(tmp_path_factory):
+    """``dask scheduler`` and two ``dask worker`` started with the dask CLI, as a person would.
+
+    One for this module's tests (starting and stopping one took some 20 s): none of them
+    stops it or changes its workers, and the first asserts it is left running."""
+    tmp_path = tmp_path_factory.mktemp("dask-cluster")
     dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
     worker = [sys.executable, "-m", "distributed.cli.dask_worker"]
     info = tmp_path / "scheduler.json"
@@ -121,6 +125,7 @@ def hand_started_cluster(tmp_path: Path):
                  env={**os.environ, "TMPDIR": str(tmp_path)})
     procs = [subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(info)], **quiet)]
+    SHARED_PIDS.add(procs[0].pid)
     try:
         assert wait_until(lambda: info.exists() and info.stat().st_size > 0, 120, 0.1)
         address = json.loads(info.read_text())["address"]
@@ -128,20 +133,32 @@ def hand_started_cluster(tmp_path: Path):
             procs.append(subprocess.Popen([*worker, address, "--nthreads", "1", "--nworkers", "1",
                                            "--host", "127.0.0.1", "--no-dashboard",
                                            "--local-directory", str(tmp_path)], **quiet))
+            SHARED_PIDS.add(procs[-1].pid)
         from distributed import Client
 
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
         yield address, procs
     finally:
+        family = []  # the workers' own processes (their nannies start them)
         for p in procs:
+            try:
+                family += psutil.Process(p.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                pass
+        for p in procs[:0:-1] + procs[:1]:  # workers first: they say goodbye to a live scheduler
             p.terminate()
-        for p in procs:
             try:
                 p.wait(20)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait(5)
+        for p in psutil.wait_procs(family, timeout=5)[1]:
+            try:
+                p.kill()  # the leak check no longer sees these once the fixture ends
+            except psutil.NoSuchProcess:
+                pass
+        SHARED_PIDS.difference_update(p.pid for p in procs)
 
 
 def test_bench_on_an_existing_cluster_leaves_it_running(hand_started_cluster):
@@ -158,13 +175,18 @@ def test_bench_on_an_existing_cluster_leaves_it_running(hand_started_cluster):
         assert len(client.scheduler_info()["workers"]) == 2
 
 
-def test_an_existing_cluster_with_too_few_workers_is_a_clear_error(hand_started_cluster):
+def test_an_existing_cluster_with_too_few_workers_is_a_clear_error(hand_started_cluster,
+                                                                   monkeypatch):
     address, _ = hand_started_cluster
+    # The shop waits 10 s for workers an existing cluster may still be adding; the answer
+    # is the same after 2 (no worker is on its way here).
+    monkeypatch.setattr(dask_cluster, "EXTERNAL_WORKERS_WAIT_S", 2.0)
     with pytest.raises(ValueError, match="ask for at most"):
         run(spec(baristas=5, scheduler=address))
 
 
-def test_no_scheduler_at_the_address_is_a_clear_error():
+def test_no_scheduler_at_the_address_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(dask_cluster, "CONNECT_TIMEOUT_S", 2.0)  # nothing listens: 2 s say so
     with pytest.raises(ValueError, match="no Dask scheduler answers"):
         run(spec(scheduler="tcp://127.0.0.1:9"))
 

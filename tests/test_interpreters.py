@@ -187,3 +187,49 @@ def test_start_up_says_what_it_consists_of():
     assert sorted(e.barista for e in started) == [1, 2], story
     for e in started:
         assert "creating the interpreter" in e.detail and "importing" in e.detail
+
+
+@needs_interpreters
+def test_bytecode_is_compiled_once_then_read_from_the_shops_cache(tmp_path, monkeypatch):
+    """The first interpreters compile into the shop's cache folder (whatever
+    PYTHONDONTWRITEBYTECODE says) and say so; the next ones compile nothing and say
+    where they read from."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "chaishop" / f"pycache-{sys.implementation.cache_tag}{sys.abiflags}"
+
+    def started_details():
+        _, events = _record(_spec(orders=2))
+        return [e.detail for e in events if e.kind == ev.STARTED]
+
+    first = started_details()
+    assert len(first) == 2 and all("bytecode: compiled" in d and str(folder) in d for d in first)
+    cached = list(folder.rglob("*.pyc"))
+    assert any(p.name.startswith("interpreter_barista.") for p in cached), cached
+    assert any(p.name.startswith("dataclasses.") for p in cached)  # the stdlib it needs too
+    assert [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"] == []  # no temp
+    second = started_details()
+    assert len(second) == 2
+    for d in second:
+        assert d.endswith(f"bytecode: cached in {folder}"), d
+
+
+@needs_interpreters
+def test_without_a_cache_folder_interpreters_compile_fresh_and_say_why(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")  # the cache home is a file: no folder can be made under it
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    _, events = _record(_spec(orders=2))
+    details = [e.detail for e in events if e.kind == ev.STARTED]
+    assert len(details) == 2
+    assert all("bytecode: compiled fresh" in d and "no cache folder" in d for d in details)
+
+
+@needs_interpreters
+def test_bench_says_what_an_interpreter_barista_started_from(tmp_path, monkeypatch):
+    from chaishop.core import bench
+    from chaishop.core.bench.tables import as_table
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    report = bench.bench(["interpreters"], "brew", 2, 2, TINY, 0.0, repeat=1, warmup=False)
+    (line,) = [x for x in as_table(report).splitlines() if x.startswith("interpreters: ")]
+    assert "importing" in line and "bytecode: compiled" in line and str(tmp_path) in line

@@ -164,7 +164,8 @@ def test_convert_command_writes_and_says_so(tmp_path, capsys):
 @pytest.mark.parametrize("suffix", ["gif", "svg"])
 def test_demo_records_an_animated_gif_or_svg_headless(tmp_path, suffix):
     out = tmp_path / f"tour.{suffix}"
-    proc = subprocess.run([sys.executable, "-m", "chaishop", "demo", "--speed", "10",
+    # Speed 25: a 6 s tour of some 50 distinct frames (measured); the speed is not the point.
+    proc = subprocess.run([sys.executable, "-m", "chaishop", "demo", "--speed", "25",
                            "--record", out.name, "--geometry", "readme"],
                           stdin=subprocess.DEVNULL, capture_output=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]

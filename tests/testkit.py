@@ -34,6 +34,12 @@ TINY_SIZE = 150_000  # brew iterations: a few milliseconds of brewing (spec's or
 SPEC_WAIT_S = 0.04  # the wait of one I/O order in spec()
 
 
+# Processes a module-scoped fixture keeps across its tests (a hand-started Dask cluster):
+# the leak check (conftest.no_leaks) leaves them and their children alone; the fixture
+# removes them from here as it ends them.
+SHARED_PIDS: set[int] = set()
+
+
 def wait_until(predicate, timeout: float, step: float = 0.05) -> bool:
     """Poll ``predicate()`` every ``step`` s for at most ``timeout`` s; its last answer."""
     deadline = time.monotonic() + timeout

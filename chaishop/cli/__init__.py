@@ -1,5 +1,5 @@
 """The command line: ``chaishop`` (the shop), ``chaishop bench``, ``demo``, ``code``, ``serve``,
-``convert``; ``main`` is the entry point (pyproject ``[project.scripts]``).
+``convert``; ``main`` is the entry point (through chaishop.__main__.main).
 
     argv ──parser.build_parser()──▶ args ──check_crew──▶ COMMANDS[args.command](args)
             values.py: each option's type         commands.py: shop, bench, code, serve

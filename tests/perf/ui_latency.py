@@ -74,7 +74,7 @@ def first_frames(runs: int, chaishop: str, tmp: Path) -> list[float]:
     for i in range(runs):
         name = f"ff{i}"
         t0 = time.perf_counter()
-        tmux("new-window", "-d", "-t", "perf", "-n", name,
+        tmux("new-window", "-d", "-t", "perf", "-n", name, "-c", str(tmp),
              f"{chaishop} --mode threads --recipe orders --screenshot-dir {tmp}")
         target = f"perf:{name}"
         drawn = wait_until(lambda: all(s in tmux("capture-pane", "-p", "-t", target) for s in DRAWN),
@@ -128,10 +128,12 @@ def main() -> int:
         cmd = (f"CHAISHOP_LATENCY_LOG={log} {chaishop} --start --mode threads --recipe brew --baristas 4 "
                f"--order-seconds 4 --screenshot-dir {tmp}")
     subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
-    tmux("new-session", "-d", "-s", "perf", "-x", "160", "-y", "45", "sleep 3600")
+    # Started in the temp folder: `python -m chaishop` looks in its working directory first,
+    # so from a checkout --src would be ignored (and before/after would both be this one).
+    tmux("new-session", "-d", "-s", "perf", "-c", str(tmp), "-x", "160", "-y", "45", "sleep 3600")
     try:
         frames = first_frames(opts.first_frames, chaishop, tmp)
-        tmux("respawn-pane", "-k", "-t", "perf:0", cmd)
+        tmux("respawn-pane", "-k", "-t", "perf:0", "-c", str(tmp), cmd)
         if not wait_until(lambda: "brewing…" in screen(), 30, 0.1):
             print("the run did not start:\n" + screen())
             return 1

@@ -21,7 +21,8 @@ SIZE = (160, 45)
 ENDS_THE_SHOP = {"q", "ctrl+q", "ctrl+c"}
 SELECTORS = set(MODE_KEYS) | set(RECIPE_KEYS)  # pressed as the loops below choose
 # Keys whose effect does not depend on the recipe or the mode (the palette, rush hour with
-# its own recipe and crew, + under another name): pressed once, after the loops.
+# its own recipe and crew, + under another name): pressed once, after the loops of the
+# first recipe (rush hour is seconds of 5,000 baristas: six times would say nothing more).
 ONCE = {"ctrl+p", "R", "equals_sign"}
 
 
@@ -58,7 +59,7 @@ async def test_no_key_ends_the_shop_in_any_recipe_or_mode(kitchen, tmp_path, rec
                 await press_and_survive(pilot, key)
             await press_and_survive(pilot, "escape")  # whatever runs stops
             await until(pilot, lambda: not app.run_state.running, timeout=60)
-        for key in sorted(ONCE):
+        for key in sorted(ONCE) if recipe_key == min(RECIPE_KEYS) else ():  # once in the suite
             await press_and_survive(pilot, key)
         await press_and_survive(pilot, "escape")
         await until(pilot, lambda: not app.run_state.running, timeout=60)

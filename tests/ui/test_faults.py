@@ -59,7 +59,7 @@ async def test_an_order_that_raises(kitchen, mode):
 
 
 async def test_a_barista_process_killed_from_outside(kitchen):
-    app = make_app(kitchen, mode="processes", orders=6)
+    app = make_app(kitchen, mode="processes", orders=3)  # the one killed, and two for the other
     app.config.size = 40_000_000
     async with app.run_test(size=SIZE) as pilot:
         before = len(app.results)

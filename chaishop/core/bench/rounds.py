@@ -39,6 +39,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
     ``variant``: RunSpec's lock, share and ring (the till and haul recipes)."""
     mp.warm_up()
     clusters: list[ev.ClusterReady] = []
+    made_of: dict[str, str] = {}  # mode -> a STARTED detail that says where bytecode came from
 
     def one(mode: str, n_orders: int, measured: bool = True, fresh: bool = False) -> ev.RunResult:
         # dask: an existing cluster (scheduler), or our own, started once and kept warm
@@ -48,7 +49,11 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
         def tee(m: object) -> None:
             if isinstance(m, ev.ClusterReady):
                 clusters.append(m)
-            elif sink is not None and measured:
+                return
+            if measured and isinstance(m, ev.Event) and m.kind == ev.STARTED \
+                    and "bytecode:" in m.detail:
+                made_of[mode] = m.detail
+            if sink is not None and measured:
                 sink(m)
 
         return run_once(spec, tee, fresh)
@@ -58,7 +63,7 @@ def bench(modes: list[str], recipe: str, baristas: int, orders: int, size: int, 
     finally:
         crews.close_warm()  # our own cluster ends here; one we only connected to never does
     return BenchReport(describe(), mp.start_method(), repeat, baristas, order_s, rows,
-                       _cluster_summary(clusters))
+                       _cluster_summary(clusters), made_of)
 
 
 def _cluster_summary(clusters: list[ev.ClusterReady]) -> dict | None:

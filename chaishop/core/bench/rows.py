@@ -76,6 +76,9 @@ class BenchReport:
     order_s: float
     rows: list[BenchRow] = field(default_factory=list)
     cluster: dict | None = None  # the dask mode's cluster: its start-up, apart from every run
+    # mode -> what one barista's start-up was made of, where it says where its bytecode came
+    # from (subinterpreters: core/bytecode.py), in the last measured run
+    bytecode: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         machine = self.machine.to_dict() | {"process_start_method": self.start_method}

@@ -137,6 +137,8 @@ def as_table(report: BenchReport, per_barista: bool = False) -> str:
         verb = "started in" if c["started_here"] else "connected in"
         lines.append(f"\ndask: {len(c['workers'])} workers at {c['scheduler']}, {how}, "
                      f"{verb} {c['startup_s']:.2f} s, kept warm: not in any wall time")
+    for mode, detail in report.bytecode.items():
+        lines.append(f"\n{mode}: one barista's start-up in the last run: {detail}")
     if report.machine.cores == 1:
         lines.append("\nThis machine has one core: no mode can run two baristas at once.")
     for kind in _kinds(report):

@@ -4,13 +4,15 @@
     ------------------------           -----------------------------------
     orders pipe  --(ORDER, fields)-->  next_order()
                  --(CANCEL,)/(KNOCK,)  polled between chunks
-    events pipe  <--(BOOT, import_s)-  once, before serving: what importing cost
+    events pipe  <--(BOOT, import_s,   once, before serving: what importing cost,
+                      compiled)------  and how many modules it compiled (core/bytecode.py)
                  <--(NEXT,)----------  asks for an order
                  <--(EVENT, fields)--  started/taken/progress/done/finished
 
 Each subinterpreter imports this module and what it needs (the barista loop,
-events, recipes) and compiles them when no bytecode cache exists, so it
-imports as little as it can: no crews package machinery, no asyncio.
+events, recipes), reading their bytecode from the shop's cache (core/bytecode.py:
+compiled once per machine), and imports as little as it can: no crews
+package machinery, no asyncio.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from chaishop.core.workloads.recipes import Order
 
 ORDER = "order"  # engine -> barista: (ORDER, fields of the Order) or (ORDER, None)
 EVENT = "event"  # barista -> engine: (EVENT, fields of the Event)
-BOOT = "boot"  # barista -> engine: (BOOT, seconds spent importing), before STARTED
+BOOT = "boot"  # barista -> engine: (BOOT, seconds importing, modules compiled), before STARTED
 
 HEADER = struct.Struct(">I")  # length prefix of one message
 
@@ -84,8 +86,9 @@ class Link:
 
 
 def barista_main(barista: int, interp_id: int, orders_fd: int, events_fd: int,
-                 timeout_s: float | None, import_s: float = 0.0) -> None:
-    """work_shift() with a pipe for a counter; ``import_s`` is what importing took."""
+                 timeout_s: float | None, import_s: float = 0.0, compiled: int = 0) -> None:
+    """work_shift() with a pipe for a counter; ``import_s`` is what importing took,
+    ``compiled`` how many modules had no cached bytecode."""
     link = Link(orders_fd, events_fd)
     flags = {CANCEL: False, KNOCK: False}
 
@@ -111,7 +114,7 @@ def barista_main(barista: int, interp_id: int, orders_fd: int, events_fd: int,
 
     who = f"Barista-{barista} · interp {interp_id} · thread {threading.get_native_id()}"
     try:
-        link.send((BOOT, import_s))
+        link.send((BOOT, import_s, compiled))
         work_shift(barista, who, next_order, lambda e: link.send(event_msg(e)),
                    Control(cancelled, lambda: flags[KNOCK], timeout_s), time.thread_time)
     except (EOFError, OSError):

@@ -33,8 +33,10 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from chaishop.core.protocol import events as ev
+from chaishop.core import bytecode
 from chaishop.core.crews.base import JOIN_S, join_all
 from chaishop.core.crews.interpreter_api import backend, interpreters_available
 from chaishop.core.crews.interpreter_barista import (BOOT, EVENT, HEADER, Link, order_msg)
@@ -52,17 +54,22 @@ _BLOCKED_ON_312 = ("_asyncio", "ssl")
 
 
 def _script(barista: int, interp_id: int, orders_fd: int, events_fd: int,
-            timeout_s: float | None) -> str:
-    """The source run in a fresh interpreter: plain literals, nothing shared."""
+            timeout_s: float | None, cache: Path | None = None) -> str:
+    """The source run in a fresh interpreter: plain literals, nothing shared.
+
+    ``cache`` is the shop's bytecode folder (core/bytecode.py), None where it cannot be had.
+    """
     blocked = _BLOCKED_ON_312 if sys.version_info < (3, 13) else ()
     return "\n".join([
         "import sys, time",
         "_t0 = time.perf_counter()",
         f"sys.path[:] = {[p for p in sys.path if isinstance(p, str)]!r}",
         *(f"sys.modules[{name!r}] = None" for name in blocked),
+        *bytecode.script_head(cache),
         "from chaishop.core.crews.interpreter_barista import barista_main",
+        *bytecode.script_tail(),
         f"barista_main({barista!r}, {interp_id!r}, {orders_fd!r}, {events_fd!r}, {timeout_s!r},"
-        " time.perf_counter() - _t0)",
+        " time.perf_counter() - _t0, len(_compiled))",
     ])
 
 
@@ -76,6 +83,7 @@ class _Lane:
         self.eof = False
         self.create_s = 0.0  # creating the interpreter (host thread)
         self.import_s = 0.0  # importing inside it (the BOOT message)
+        self.compiled = 0  # modules it compiled from source while importing (the BOOT message)
         self.exit_reason = ""  # set by the host thread before it closes its ends
 
     def frames(self) -> list:
@@ -106,6 +114,7 @@ class InterpreterCrew(RemoteCrew):
         if found is None:
             raise RuntimeError(f"subinterpreters are not available: {reason}")
         self._api = found
+        self._cache, self._no_cache = bytecode.usable_dir()
         self._lanes = {b: _Lane() for b in range(1, self.baristas + 1)}
         self._threads = [threading.Thread(target=self._host, args=(b,), name=f"Barista-{b}",
                                           daemon=True) for b in self._lanes]
@@ -122,7 +131,7 @@ class InterpreterCrew(RemoteCrew):
             lane.create_s = time.perf_counter() - t0
             self.launched[barista] = time.perf_counter()  # created; next: import and run
             failed = self._api.run(interp, _script(barista, self._api.ident(interp), lane.orders_r,
-                                                   lane.events_w, self.timeout_s))
+                                                   lane.events_w, self.timeout_s, self._cache))
             if failed:
                 lane.exit_reason = f"subinterpreter failed: {failed.strip().splitlines()[-1]}"
         except BaseException as exc:  # noqa: BLE001 - reported as a FAILED event
@@ -175,12 +184,14 @@ class InterpreterCrew(RemoteCrew):
             if msg[0] == NEXT:
                 got.append((barista, NEXT))
             elif msg[0] == BOOT:
-                lane.import_s = msg[1]
+                lane.import_s, lane.compiled = msg[1], msg[2]
             elif msg[0] == EVENT:
                 e = ev.Event(*msg[1])
                 if e.kind == ev.STARTED:
                     e = replace(e, detail=(f"creating the interpreter {lane.create_s:.3f} s, "
-                                           f"importing {lane.import_s:.3f} s"))
+                                           f"importing {lane.import_s:.3f} s; "
+                                           + bytecode.describe(self._cache, self._no_cache,
+                                                               lane.compiled)))
                 got.append((barista, e))
         if not data:
             lane.eof = True

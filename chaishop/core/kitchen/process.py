@@ -54,6 +54,9 @@ KITCHEN_NICE = 5
 # gauge (3 a second) for one small message; the probe only runs during runs.
 GIL_EVERY_S = 1 / 3
 
+# Measuring the grind:brew proportion when the brew size is imposed: each rate for this long.
+RATIO_BUDGET_S = 0.05
+
 # The kitchen says it is alive this often, whatever it does: a hung one is told apart.
 HEARTBEAT_EVERY_S = GIL_EVERY_S
 
@@ -210,9 +213,12 @@ def kitchen_main(conn: multiprocessing.connection.Connection, order_s: float, si
         mp.warm_up()
         import chaishop.core.engine.shop  # noqa: F401  (every crew, loaded before the first run is asked for)
 
-        grind_size = calibrate_grind(order_s)
-        if size:  # a brew size was imposed (--size, tests): grind orders keep the same proportion
-            grind_size = max(1, round(grind_size * size / calibrate(order_s)))
+        if size:  # a brew size was imposed (--size, tests): grind orders keep the same
+            # proportion, a ratio of two rates that a short measurement gives (0.1 s, not 0.6 s)
+            grind_size = max(1, round(calibrate_grind(order_s, RATIO_BUDGET_S) * size
+                                      / calibrate(order_s, RATIO_BUDGET_S)))
+        else:
+            grind_size = calibrate_grind(order_s)
         kitchen.size, kitchen.grind_size = size or calibrate(order_s), grind_size
         kitchen.send(KitchenReady(describe(), kitchen.size, order_s, mp.start_method(), os.getpid(),
                                   kitchen.grind_size))
