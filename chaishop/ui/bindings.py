@@ -21,8 +21,10 @@ BINDINGS = [
       for k, m in MODE_KEYS.items()),
     # r (till) and h (haul) work everywhere but stay off the footer, which must fit 80
     # columns: they are on ? and in the palette.
+    # The shown ones first: a hidden key between two shown ones splits the footer's group.
     *(Binding(k, f"recipe('{r}')", r, key_display=k, group=RECIPE_GROUP,
-              show=r not in SIZED_BY_RECIPE) for k, r in RECIPE_KEYS.items()),
+              show=r not in SIZED_BY_RECIPE)
+      for k, r in sorted(RECIPE_KEYS.items(), key=lambda kr: kr[1] in SIZED_BY_RECIPE)),
     Binding("plus", "crew(1)", "bigger crew", key_display="+", group=CREW_GROUP),
     Binding("equals_sign", "crew(1)", "bigger crew", show=False),
     Binding("minus", "crew(-1)", "smaller crew", key_display="-", group=CREW_GROUP),

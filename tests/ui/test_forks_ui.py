@@ -28,7 +28,7 @@ async def test_the_cycle_appears_and_q_during_the_deadlock_quits_leaving_nothing
         shown = app.lesson._shown
         assert ("barista 1 waits for fork 2, held by barista 2, who waits for fork 3, held by "
                 "barista 3, who waits for fork 1, held by barista 1") in shown
-        assert "fix (F): none" in str(app.lesson.border_subtitle)
+        assert "fix (F O W T): none" in str(app.lesson.border_subtitle)
         await until(pilot, lambda: all(any("waits for fork" in line for line in p.log_view.lines)
                                        for p in app.panes[:3]))  # each barista's log says it
         t = time.perf_counter()

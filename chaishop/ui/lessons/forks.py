@@ -23,7 +23,7 @@ MAX_LINES = 8  # barista lines the panel shows live (a projector's panel is smal
 
 WHY_DEADLOCK = "Each holds one fork and waits for the next: nobody ever eats."
 ENDED = ("The kitchen ended it {grace:.1f} s later: a blocked thread cannot be killed, but "
-         "each barista waits in 50 ms slices, saw the cancel and let go. F: a fix.")
+         "each barista waits in 50 ms slices, saw the cancel and let go. O, W, T: a fix.")
 FIX_WHY = {
     forks.ORDER: ("One global order: everyone takes the lower-numbered fork first (barista {n} "
                   "reaches for fork 1 before fork {n}), so the last link of the cycle never forms."),
