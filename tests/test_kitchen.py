@@ -108,3 +108,24 @@ def test_nothing_survives_the_front_of_house_being_killed(tmp_path, mode, sig):
             os.killpg(front.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_a_kitchen_that_cannot_start_leaves_no_temp_folder(monkeypatch):
+    """A start that fails (no more processes, a broken interpreter) raises, and takes its
+    private temp folder back: /tmp is left as found."""
+    import multiprocessing.process
+
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    made: list[str] = []
+    from chaishop.core.kitchen import mp
+
+    real = mp.private_tempdir
+    monkeypatch.setattr(mp, "private_tempdir", lambda: made.append(real()) or made[-1])
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    k = Kitchen()
+    with pytest.raises(OSError):
+        k.start()
+    assert made and not os.path.exists(made[0])
+    assert k.process is None and k.tempdir is None

@@ -60,7 +60,14 @@ class Kitchen:
                                    args=(theirs, self.order_s, self.size, self.tempdir))
         # Not a daemon: daemonic processes may not have children, and process
         # baristas are the kitchen's children.  close() always ends it.
-        self.process.start()
+        try:
+            self.process.start()
+        except BaseException:  # it never ran: its temp folder is ours to remove, and the pipe
+            mp.remove_tempdir(self.tempdir)
+            ours.close()
+            theirs.close()
+            self.process = self.tempdir = None
+            raise
         theirs.close()
         self.conn = ours
         self._gone_reported = False
