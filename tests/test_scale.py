@@ -145,3 +145,29 @@ def test_default_modes_are_threads_and_processes_plus_interpreters_where_availab
 
     want = ["threads", "processes"] + (["interpreters"] if mode_available("interpreters")[0] else [])
     assert scale.default_modes() == want
+
+
+def test_only_long_waiting_runs_are_sampled_in_whole_rounds_of_their_crew():
+    assert scale.sample_of("orders", "asyncio", 1, 2000, 0.25) == 80  # 20 s of waits
+    assert scale.sample_of("orders", "asyncio", 1000, 2000, 0.25) == 2000  # 2 rounds: all
+    assert scale.sample_of("orders", "threads", 10, 2000, 0.25) == 800  # 80 rounds of 10
+    assert scale.sample_of("orders", "sequential", 8, 2000, 0.25) == 80  # one barista
+    assert scale.sample_of("brew", "threads", 1, 2000, 0.25) == 2000  # CPU-bound: never
+
+
+def test_a_sampled_run_is_scaled_to_every_order_and_labelled_derived(monkeypatch):
+    """A curve of waiting baristas: the baseline and the crew of one serve a sample, whose
+    rate is carried over to all the orders and said so; the big crew serves them all."""
+    monkeypatch.setattr(scale, "SAMPLE_S", 0.2)
+    report = scale.scale(["asyncio"], {"asyncio": [1, 4]}, "orders", 16, 0, 0.05, repeat=1,
+                         warmup=False)
+    one, four = report.curves[0].points
+    assert report.baseline_sampled == 4 and one.sampled == 4 and four.sampled is None
+    b = report.baseline.result
+    assert b.orders == 16 and b.orders_done == 16 and b.wall_s >= 16 * 0.05  # carried over
+    assert four.row.result.orders_done == 16 and four.speedup > 1.5  # waits overlap
+    d = report.to_dict()
+    assert d["baseline"]["sampled_orders"] == 4 and "sampled_orders" in d["derived"]
+    assert d["modes"]["asyncio"]["points"][1]["sampled_orders"] is None
+    text = scale_tables.as_table(report)
+    assert "sampled (derived): the sequential baseline: 4 of 16 orders; asyncio x1: 4 of 16" in text

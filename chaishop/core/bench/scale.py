@@ -11,10 +11,19 @@
 Strong scaling: the total work is held fixed (the same orders of the same size for every
 crew and the baseline); only the crew changes.  The default orders are two per barista
 of the largest crew, so every crew size divides them evenly.
+
+Sampled runs (waiting recipes only): 2,000 half-second waits served one at a time take
+over 16 minutes, for the baseline and again for each crew of one.  A run whose orders
+would wait longer than ``SAMPLE_S`` in all, one round of the crew after another, serves
+whole rounds lasting about ``SAMPLE_S`` instead, and its wall and CPU time beyond start-up
+are scaled to every order (``sampled``): waits of a fixed length take the same time in
+every round, so the scaled figure is the measured rate carried over, and it is labelled
+derived in every output.  CPU-bound runs are never sampled.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,10 +37,31 @@ from chaishop.core.machine import Machine, describe
 from chaishop.core.measure import amdahl
 from chaishop.core.measure.curve import crews_for, default_crews, workers
 from chaishop.core.measure import speedup as su
-from chaishop.core.menu import BASELINE, MODES, crew_of, mode_available
+from chaishop.core.menu import BASELINE, MODES, RECIPE, crew_of, mode_available
 from chaishop.core.protocol import events as ev
 
 ORDERS_PER_BARISTA = 2  # default orders: this many per barista of the largest crew
+# A waiting run longer than this, round after round, is sampled (see above): a curve of
+# 1, 10, 100, 1,000 waiting baristas then takes minutes, not an hour.
+SAMPLE_S = 20.0
+
+
+def sample_of(recipe: str, mode: str, crew: int, orders: int, order_s: float) -> int:
+    """How many of ``orders`` a run serves: all, or (a waiting recipe whose rounds would
+    take longer than SAMPLE_S) whole rounds of the crew lasting about SAMPLE_S."""
+    per = crew_of(mode, crew)
+    rounds = -(-orders // per)
+    if RECIPE[recipe].cpu_bound or rounds * order_s <= SAMPLE_S:
+        return orders
+    return min(orders, per * max(1, int(SAMPLE_S / order_s)))
+
+
+def scaled(r: ev.RunResult, orders: int) -> ev.RunResult:
+    """A sampled run carried over to ``orders``: wall beyond start-up and CPU scaled (derived)."""
+    f = orders / r.orders
+    return dataclasses.replace(r, orders=orders, orders_done=round(r.orders_done * f),
+                               wall_s=round(r.startup_s + (r.wall_s - r.startup_s) * f, 4),
+                               cpu_s=round(r.cpu_s * f, 4))
 
 
 def default_modes() -> list[str]:
@@ -53,6 +83,7 @@ class ScalePoint:
     speedup_no_startup: float | None = None  # the same, start-up taken out of both
     repeat_no_startup: tuple[float, ...] = ()
     impossible: bool = False
+    sampled: int | None = None  # orders really served when the run was sampled (derived)
 
     @property
     def noisy(self) -> bool:
@@ -70,7 +101,8 @@ class ScalePoint:
                 "wall_s": r.wall_s, "startup_s": r.startup_s, "cpu_s": r.cpu_s,
                 "runs": self.row.runs, "noisy": r.noisy, "noisy_runs": self.row.noisy_runs,
                 "other_cpu_cores": r.other_cpu_cores,
-                "rss_per_barista_kib": r.rss_per_barista_kib}
+                "rss_per_barista_kib": r.rss_per_barista_kib,
+                "sampled_orders": self.sampled}
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,7 @@ class ScaleReport:
     repeat: int
     baseline: BenchRow
     curves: list[ModeCurve] = field(default_factory=list)
+    baseline_sampled: int | None = None  # orders the baseline really served, if sampled
 
     def to_dict(self) -> dict:
         b = self.baseline.result
@@ -114,10 +147,14 @@ class ScaleReport:
                 "held_fixed": held_fixed(self),
                 "baseline": {"mode": b.mode, "wall_s": b.wall_s, "startup_s": b.startup_s,
                              "runs": self.baseline.runs, "noisy": b.noisy,
-                             "noisy_runs": self.baseline.noisy_runs},
+                             "noisy_runs": self.baseline.noisy_runs,
+                             "sampled_orders": self.baseline_sampled},
                 "modes": {c.mode: c.to_dict() for c in self.curves},
-                "derived": "serial fractions are fitted to the measured medians (Amdahl's law, "
-                           "least squares in time); every other figure is measured"}
+                "derived": "serial fractions are fitted to the medians (Amdahl's law, least "
+                           "squares in time); a run with sampled_orders served only that many "
+                           "orders, its wall and CPU beyond start-up scaled to all (and so "
+                           "every speed-up against a sampled baseline); every other figure is "
+                           "measured"}
 
 
 def held_fixed(report: ScaleReport) -> str:
@@ -134,7 +171,7 @@ def _ratios(base: list[ev.RunResult], runs: list[ev.RunResult], startup: bool) -
 
 
 def point_of(mode: str, crew: int, cores: int, base: list[ev.RunResult],
-             runs: list[ev.RunResult]) -> ScalePoint:
+             runs: list[ev.RunResult], sampled: int | None = None) -> ScalePoint:
     """One crew's point: the median of its repeats' paired speed-ups (so it lies within
     their spread), with and without start-up."""
     row = row_of(runs)
@@ -143,7 +180,7 @@ def point_of(mode: str, crew: int, cores: int, base: list[ev.RunResult],
     return ScalePoint(mode, crew, workers(row.result.recipe, mode, crew, cores), row, up,
                       (min(ups), max(ups)) if ups else None, tuple(ups),
                       statistics.median(quiet) if quiet else None, tuple(quiet),
-                      su.impossible(up, row.result.recipe, crew_of(mode, crew), cores))
+                      su.impossible(up, row.result.recipe, crew_of(mode, crew), cores), sampled)
 
 
 def curve_of(mode: str, points: list[ScalePoint]) -> ModeCurve:
@@ -169,22 +206,31 @@ def scale(modes: list[str], crews: dict[str, list[int]], recipe: str, orders: in
                          for m in modes if c in crews[m]]
     done: set = set()
     results: dict = {}
+    sampled: dict = {}  # key -> orders really served, where runs were sampled
 
     def one(key, n_orders: int = orders, measured: bool = True) -> ev.RunResult:
         mode, crew = key
-        spec = ev.RunSpec(mode, recipe, crew, n_orders, size, order_s, **variant)
+        served = sample_of(recipe, mode, crew, n_orders, order_s)
+        spec = ev.RunSpec(mode, recipe, crew, served, size, order_s, **variant)
         r = run_once(spec, lambda _: None, fresh=summarised(crew_of(mode, crew)))
+        if served < n_orders:
+            r = scaled(r, n_orders)
+            if measured:
+                sampled[key] = served
         if measured:
             results.setdefault(key, []).append(r)
             _emit()
         return r
+
+    def _point(m: str, c: int, base: list, rs: list) -> ScalePoint:
+        return point_of(m, c, machine.cores, base, rs, sampled.get((m, c)))
 
     def _emit() -> None:
         base = results.get(base_key, [])
         for k, rs in results.items():
             if k != base_key and k not in done and len(rs) == repeat == len(base):
                 done.add(k)
-                on_point(point_of(k[0], k[1], machine.cores, base, rs))
+                on_point(_point(k[0], k[1], base, rs))
 
     try:
         if warmup:
@@ -195,10 +241,10 @@ def scale(modes: list[str], crews: dict[str, list[int]], recipe: str, orders: in
     finally:
         crew_registry.close_warm()
     base = results[base_key]
-    curves = [curve_of(m, [point_of(m, c, machine.cores, base, results[(m, c)])
-                           for c in crews[m]]) for m in modes]
+    curves = [curve_of(m, [_point(m, c, base, results[(m, c)]) for c in crews[m]])
+              for m in modes]
     return ScaleReport(machine, mp.start_method(), recipe, orders, size, order_s, repeat,
-                       row_of(base), curves)
+                       row_of(base), curves, sampled.get(base_key))
 
 
 __all__ = ["ModeCurve", "ScalePoint", "ScaleReport", "crews_for",

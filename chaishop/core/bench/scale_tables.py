@@ -20,7 +20,7 @@ HEADERS = ["mode", "crew", "speed-up", "min", "max", "w/o start-up", "wall s", "
            "KiB/barista", "runs", "others' cores"]
 CSV_COLUMNS = ("mode", "crew", "effective_workers", "speedup", "speedup_min", "speedup_max",
                "speedup_no_startup", "speedup_impossible", "wall_s", "startup_s", "cpu_s", "runs",
-               "noisy", "noisy_runs", "other_cpu_cores", "rss_per_barista_kib")
+               "noisy", "noisy_runs", "other_cpu_cores", "rss_per_barista_kib", "sampled_orders")
 FIT_COLUMNS = ("serial_fraction", "serial_fraction_err", "serial_fraction_no_startup")
 
 
@@ -79,16 +79,30 @@ def as_table(report: ScaleReport) -> str:
     b = report.baseline.result
     lines = [title(report), f"sequential baseline: {b.wall_s:.3f} s (start-up {b.startup_s:.3f} s)",
              ""] + _aligned(_body(report)) + [""] + [fit_line(c) for c in report.curves]
+    lines += sampled_lines(report)
     if report.machine.cores == 1:
         lines.append("\nThis machine has one core: no mode can run two baristas at once.")
     return "\n".join(lines)
+
+
+def sampled_lines(report: ScaleReport) -> list[str]:
+    """Which runs were sampled: their wall and speed-up are derived (core/bench/scale.py)."""
+    runs = [("the sequential baseline", report.baseline_sampled)] + \
+        [(f"{p.mode} x{p.crew}", p.sampled) for c in report.curves for p in c.points]
+    said = [f"{who}: {n:,} of {report.orders:,} orders" for who, n in runs if n]
+    if not said:
+        return []
+    return ["", "sampled (derived): " + "; ".join(said) + ". Each served whole rounds of its "
+            "crew and its wall beyond start-up was scaled to every order; every speed-up "
+            "against a sampled baseline is derived too."]
 
 
 def as_markdown(report: ScaleReport) -> str:
     align = ["---"] + ["---:"] * (len(HEADERS) - 1)
     lines = [f"| {' | '.join(HEADERS)} |", f"|{'|'.join(align)}|"] + \
         [f"| {' | '.join(row)} |" for row in _body(report)]
-    return "\n".join(lines + [""] + [f"- {fit_line(c)}" for c in report.curves])
+    return "\n".join(lines + [""] + [f"- {fit_line(c)}" for c in report.curves]
+                     + sampled_lines(report)[1:])
 
 
 def as_csv(report: ScaleReport) -> str:
