@@ -79,9 +79,17 @@ class BaristaPane(Vertical):
         self.log_view.clear()
         self.flush([])
 
+    def stamp(self, t: float) -> str:
+        """A log line's time: seconds since the run started."""
+        return f"{t - self.t0:6.2f}s "
+
+    def word_line(self, e: ev.Event, said: str) -> str:
+        """A log line for ``e`` in a lesson's words ("… waits for fork 2")."""
+        return f"{self.stamp(e.t)}  … {said}"
+
     def apply(self, e: ev.Event) -> str | None:
         """Take one event into the pane's state; return a log line, if any."""
-        at = f"{e.t - self.t0:6.2f}s "
+        at = self.stamp(e.t)
         if e.cpu_s is not None:
             self.cpu_s = e.cpu_s
             self.cpu_seen.append((e.t, e.cpu_s))
@@ -102,8 +110,8 @@ class BaristaPane(Vertical):
                 self.phase = e.phase
                 if e.phase == ev.PHASE_MOVE:
                     return f"{at}  … data in after {e.t - self.taken_at:.2f} s"
-                what = f"{self.cpu_word} (CPU)" if e.phase == ev.PHASE_BREW else "waiting (I/O)"
-                return f"{at}  … {what}"
+                return self.word_line(e, f"{self.cpu_word} (CPU)" if e.phase == ev.PHASE_BREW
+                                      else "waiting (I/O)")
             return None
         if e.kind == ev.DONE:
             self.progress, self.phase, self.state = 1.0, "", "served"

@@ -82,7 +82,7 @@ class FeedMixin:
         pane = self.panes[m.barista - 1]
         line = pane.apply(m)
         if said := self.lesson.pane_word(m):  # a lesson's word in the log ("waits for fork 2")
-            line = f"{m.t - pane.t0:6.2f}s   … {said}"
+            line = pane.word_line(m, said)
         self.live_timeline.event(m)
         batch = self._lines.setdefault(m.barista, [])
         if line:

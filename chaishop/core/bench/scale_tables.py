@@ -13,6 +13,7 @@ import io
 import json
 
 from chaishop.core.bench.scale import ModeCurve, ScalePoint, ScaleReport, held_fixed
+from chaishop.core.bench.tables import aligned, markdown_rows
 from chaishop.core.measure import speedup as su
 from chaishop.core.workloads.recipes import LABELS, work_label
 
@@ -59,18 +60,6 @@ def title(report: ScaleReport) -> str:
             f"processes via {report.start_method}\n{held_fixed(report)}")
 
 
-def _aligned(body: list[list[str]]) -> list[str]:
-    rows = [HEADERS] + body
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    lines = []
-    for j, row in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if i < 1 else c.rjust(w)
-                               for i, (c, w) in enumerate(zip(row, widths))))
-        if j == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return lines
-
-
 def _body(report: ScaleReport) -> list[list[str]]:
     return [_cells(p) for c in report.curves for p in c.points]
 
@@ -78,7 +67,7 @@ def _body(report: ScaleReport) -> list[list[str]]:
 def as_table(report: ScaleReport) -> str:
     b = report.baseline.result
     lines = [title(report), f"sequential baseline: {b.wall_s:.3f} s (start-up {b.startup_s:.3f} s)",
-             ""] + _aligned(_body(report)) + [""] + [fit_line(c) for c in report.curves]
+             ""] + aligned(HEADERS, _body(report), 1) + [""] + [fit_line(c) for c in report.curves]
     lines += sampled_lines(report)
     if report.machine.cores == 1:
         lines.append("\nThis machine has one core: no mode can run two baristas at once.")
@@ -98,9 +87,7 @@ def sampled_lines(report: ScaleReport) -> list[str]:
 
 
 def as_markdown(report: ScaleReport) -> str:
-    align = ["---"] + ["---:"] * (len(HEADERS) - 1)
-    lines = [f"| {' | '.join(HEADERS)} |", f"|{'|'.join(align)}|"] + \
-        [f"| {' | '.join(row)} |" for row in _body(report)]
+    lines = markdown_rows(HEADERS, _body(report), 1)
     return "\n".join(lines + [""] + [f"- {fit_line(c)}" for c in report.curves]
                      + sampled_lines(report)[1:])
 

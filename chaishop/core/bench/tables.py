@@ -104,7 +104,9 @@ def title(report: BenchReport) -> str:
             f"processes via {report.start_method}")
 
 
-def _aligned(headers: list[str], body: list[list[str]], text_columns: int) -> list[str]:
+def aligned(headers: list[str], body: list[list[str]], text_columns: int) -> list[str]:
+    """A text table: the first ``text_columns`` left-aligned, the figures right-aligned
+    (bench's tables and scale's)."""
     rows = [headers] + body
     widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
     lines = []
@@ -126,10 +128,10 @@ def _body(report: BenchReport) -> list[list[str]]:
 
 
 def as_table(report: BenchReport, per_barista: bool = False) -> str:
-    lines = [title(report), ""] + _aligned(_headers(report), _body(report), TEXT_COLUMNS)
+    lines = [title(report), ""] + aligned(_headers(report), _body(report), TEXT_COLUMNS)
     if per_barista:
         lines += ["", "per barista, while holding orders (medians):"]
-        lines += _aligned(BARISTA_HEADERS, _barista_cells(report), 1)
+        lines += aligned(BARISTA_HEADERS, _barista_cells(report), 1)
     lines += [f"! {w}" for w in warnings(report) if "cannot be true" in w]
     if report.cluster is not None:
         c = report.cluster
@@ -146,16 +148,17 @@ def as_table(report: BenchReport, per_barista: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _md(headers: list[str], body: list[list[str]], text_columns: int) -> list[str]:
+def markdown_rows(headers: list[str], body: list[list[str]], text_columns: int) -> list[str]:
+    """A Markdown table, aligned as ``aligned`` aligns it (bench's tables and scale's)."""
     align = ["---"] * text_columns + ["---:"] * (len(headers) - text_columns)
     return [f"| {' | '.join(headers)} |", f"|{'|'.join(align)}|"] + \
         [f"| {' | '.join(row)} |" for row in body]
 
 
 def as_markdown(report: BenchReport, per_barista: bool = False) -> str:
-    lines = _md(_headers(report), _body(report), TEXT_COLUMNS)
+    lines = markdown_rows(_headers(report), _body(report), TEXT_COLUMNS)
     if per_barista:
-        lines += [""] + _md(BARISTA_HEADERS, _barista_cells(report), 1)
+        lines += [""] + markdown_rows(BARISTA_HEADERS, _barista_cells(report), 1)
     return "\n".join(lines)
 
 
