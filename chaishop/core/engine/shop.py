@@ -45,8 +45,7 @@ class Run:
     def __init__(self, spec: ev.RunSpec, sink: Sink = _ignore, companions: tuple[int, ...] = (),
                  summarise: bool = False):
         if spec.size <= 0 and not RECIPE[spec.recipe].sized:  # sized in the recipe's own unit
-            spec = dataclasses.replace(spec, size=lessons.order_size(
-                spec.recipe, spec.mode, spec.size, spec.order_s, spec.ring, spec))
+            spec = dataclasses.replace(spec, size=lessons.order_size(spec))
         self.spec = spec
         self.sink = sink
         self.companions = companions  # the shop's other processes (the front of house)

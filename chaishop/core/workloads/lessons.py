@@ -74,15 +74,15 @@ def haul_moves(mode: str, share: bool) -> str:
     return "the whole list, copied (serialised, sent, deserialised) with each order"
 
 
-def order_size(recipe: str, mode: str, brew_size: int, order_s: float, ring: str = till.SPLIT,
-               spec: ev.RunSpec | None = None) -> int:
-    """An order's size in the recipe's own unit when none was given."""
-    kind = kind_of(recipe)
-    if kind is not None and spec is not None:
+def order_size(spec: ev.RunSpec) -> int:
+    """An order's size in the recipe's own unit when none was given (``spec.size`` 0)."""
+    kind = kind_of(spec.recipe)
+    if kind is not None:
         return kind.order_size(spec)
+    recipe, mode, brew_size, order_s = spec.recipe, spec.mode, spec.size, spec.order_s
     lesson = RECIPE[recipe].lesson
     if lesson == SHARED_STATE:
-        return till.calibrate(order_s * TILL_ORDER_SHARE, MODE[mode].event_loop, ring)
+        return till.calibrate(order_s * TILL_ORDER_SHARE, MODE[mode].event_loop, spec.ring)
     if lesson == MOVING_DATA:  # shorter orders (demo --speed) carry proportionally less
         return max(haul.MIN_INTS, int(haul.DEFAULT_INTS * min(1.0, order_s)))
     return brew_size
