@@ -20,7 +20,7 @@ from chaishop.core.crews import availability, close_warm, dask_available, make_c
 from chaishop.core.crews import dask_cluster
 from chaishop.core.engine.shop import Run, run
 import testkit
-from testkit import SHARED_PIDS, wait_until
+from testkit import SHARED_PIDS, cmdline, wait_until
 
 pytestmark = [
     pytest.mark.skipif(not dask_available()[0], reason="dask[distributed] not installed"),
@@ -69,7 +69,7 @@ def test_own_cluster_runs_every_order_stays_warm_and_ends_with_the_shop():
     assert glob.glob(os.path.join(scratch, "**", "dask-scratch-space"), recursive=True)
     close_warm()
     assert not psutil.Process().children(recursive=True) or all(
-        "forkserver" in " ".join(p.cmdline()) or "resource_tracker" in " ".join(p.cmdline())
+        "forkserver" in cmdline(p) or "resource_tracker" in cmdline(p)
         for p in psutil.Process().children(recursive=True))
     assert not os.path.exists(scratch)  # every worker's dask-scratch-space went with it
 
@@ -207,7 +207,7 @@ def test_killing_the_kitchen_ends_its_dask_workers():
         assert wait_until(lambda: seen.extend(k.poll()) or any(
             isinstance(m, ev.Event) and m.kind == ev.TAKEN for m in seen), 120, 0.1)
         kitchen = psutil.Process(k.process.pid)
-        workers = [c for c in kitchen.children() if "spawn_main" in " ".join(c.cmdline())]
+        workers = [c for c in kitchen.children() if "spawn_main" in cmdline(c)]
         assert len(workers) >= 2
         kitchen.send_signal(signal.SIGKILL)
         gone, alive = psutil.wait_procs(workers, timeout=5)

@@ -15,7 +15,7 @@ from chaishop.core.crews import make_crew
 from chaishop.core.workloads.recipes import BREW, MIXED, ORDERS, SPILL, make_orders
 from chaishop.core.engine.shop import Run, run
 from chaishop.core.measure.stopwatch import Stopwatch
-from testkit import SPEC_WAIT_S, TINY_SIZE, spec
+from testkit import SPEC_WAIT_S, TINY_SIZE, cmdline, spec
 
 # dask has its own tests (tests/test_dask.py).  Known issue: under pytest, a first dask
 # run now and then waits for its first tasks (never seen from the shop, bench or a script);
@@ -137,7 +137,7 @@ def test_a_recipe_that_raises_fails_one_barista_and_the_others_finish(mode):
 
 def _children_now() -> set[int]:
     return {p.pid for p in psutil.Process().children(recursive=True)
-            if "forkserver" not in " ".join(p.cmdline()) and "resource_tracker" not in " ".join(p.cmdline())}
+            if "forkserver" not in cmdline(p) and "resource_tracker" not in cmdline(p)}
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -21,6 +21,7 @@ import psutil
 import pytest
 
 from chaishop.core.crews import dask_available
+from testkit import cmdline
 
 KEYS = {"q": b"q", "ctrl+q": b"\x11", "ctrl+c": b"\x03"}
 LEAVE_ALT_SCREEN = b"\x1b[?1049l"
@@ -79,7 +80,7 @@ class PtyApp:
 def _kitchen(app: PtyApp) -> psutil.Process | None:
     for p in app.family():
         try:
-            if p.ppid() == app.proc.pid and "resource_tracker" not in " ".join(p.cmdline()):
+            if p.ppid() == app.proc.pid and "resource_tracker" not in cmdline(p):
                 return p
         except psutil.NoSuchProcess:
             pass
@@ -94,7 +95,7 @@ def _busy(app: PtyApp, mode: str) -> bool:
         if mode == "processes":
             return len(kitchen.children(recursive=True)) >= 3  # forkserver + 2 baristas (its children)
         if mode == "dask":  # the kitchen's LocalCluster: 2 worker processes, busy brewing
-            workers = [c for c in kitchen.children() if "spawn_main" in " ".join(c.cmdline())]
+            workers = [c for c in kitchen.children() if "spawn_main" in cmdline(c)]
             return len(workers) >= 2 and sum(w.cpu_percent(0.2) for w in workers) > 20
         return kitchen.num_threads() >= 4  # main, watchdog, runner, + baristas / loop
     except psutil.NoSuchProcess:
@@ -190,7 +191,7 @@ def test_bench_ended_by_a_signal_leaves_no_process_and_no_temp_folder(what, way,
     try:
         me = psutil.Process(proc.pid)
         deadline = time.monotonic() + 30
-        while not any(child in " ".join(c.cmdline()) for c in me.children()):
+        while not any(child in cmdline(c) for c in me.children()):
             assert proc.poll() is None and time.monotonic() < deadline, "bench never started"
             time.sleep(0.05)
         time.sleep(0.5)  # baristas brewing

@@ -26,7 +26,7 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.crews import interpreters_available
 from chaishop.core.engine.shop import run
 from testkit import run_chaishop as chaishop
-from testkit import wait_until
+from testkit import cmdline, wait_until
 
 KITCHEN_SIZE = 200_000
 
@@ -86,7 +86,7 @@ def test_demo_screenshot_that_cannot_be_written_fails_in_one_line(tmp_path):
 
 def _forkserver(kitchen_pid: int) -> psutil.Process:
     for p in psutil.Process(kitchen_pid).children():
-        if "forkserver" in " ".join(p.cmdline()):
+        if "forkserver" in cmdline(p):
             return p
     raise AssertionError("no forkserver under the kitchen")
 

@@ -9,6 +9,7 @@
     free_port()                             a TCP port free on 127.0.0.1 just now
     run_chaishop(*args) / start_chaishop    ``python -m chaishop ...``: run to the end / start
     stop_group(proc)                        end a started command and every process group under it
+    cmdline(p)                              a process's command line, "" once it has ended (zombie, gone)
 
 tests/ and tests/ui/ are on sys.path (pyproject.toml, [tool.pytest.ini_options] pythonpath),
 so test files import this as ``testkit`` and the scripted kitchen as ``scripted``.
@@ -38,6 +39,18 @@ SPEC_WAIT_S = 0.04  # the wait of one I/O order in spec()
 # the leak check (conftest.no_leaks) leaves them and their children alone; the fixture
 # removes them from here as it ends them.
 SHARED_PIDS: set[int] = set()
+
+
+def cmdline(p: psutil.Process) -> str:
+    """The command line of ``p`` joined by spaces, or "" if it ended meanwhile.
+
+    A short-lived child (a helper the bench starts and waits for) can be a zombie or gone
+    between ``children()`` and ``cmdline()``: psutil then raises; a scan skips it.
+    """
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
 
 
 def wait_until(predicate, timeout: float, step: float = 0.05) -> bool:
