@@ -3,6 +3,7 @@
     wait_until(predicate, timeout)          poll from a plain test or a thread
     poll_until(kitchen, kind)               poll a kitchen until a message of that type came
     await until(pilot, predicate, ...)      pause a Textual pilot until the app gets there
+    await press_key(pilot, key)             a key as the terminal sends it, handled (no idle waits)
     make_app(kitchen, tmp_path, **config)   a ShopApp on that kitchen: tiny orders, no autostart
     spec(mode, recipe, ...)                 a RunSpec of tiny orders (a test binds its own defaults)
     result(mode, recipe, wall_s, ...)       a RunResult from the few figures a test cares about
@@ -83,6 +84,37 @@ async def until(pilot, predicate, timeout: float = 20.0, step: float = 0.05) -> 
         await pilot.pause(step)
         waited += step
     return True
+
+
+# A key's handler may post messages whose handlers post more (a screen pushed, then
+# composed): each round waits until every widget has handled what was queued before it.
+HANDLED_ROUNDS = 3
+
+
+async def press_key(pilot, key: str) -> None:
+    """Press ``key`` as a terminal sends it and wait until the app has handled it.
+
+    The same Key event as ``Pilot.press`` (Textual's App._press_keys builds it so and
+    hands it to the driver), without its two waits for an idle process per key: 20 ms
+    windows, up to a second each while a run keeps the app drawing.  Tests that press
+    hundreds of keys mid-run (every key in every mode, the soak) spend their time there.
+    """
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(pilot.app)
+    pilot.app._driver.send_message(event)
+    for _ in range(HANDLED_ROUNDS):
+        await pilot.pause(0)
 
 
 def make_app(kitchen, tmp_path: Path | None = None, **config):

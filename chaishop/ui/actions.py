@@ -84,6 +84,7 @@ class ActionsMixin:
             spec = self.baseline.plan(self.shop_spec())
         spec = dataclasses.replace(spec, run=run)
         self.kitchen.run(spec)
+        self.pace.hurry()  # its first messages come soon: drain at full pace
         crew = panes_for(spec.mode, self.crew)
         self.show_panes(crew, state="idle")
         self.stopwatch.waiting(

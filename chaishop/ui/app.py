@@ -7,6 +7,7 @@
                           while a run is on, stopwatch.tick(clock()) in the same repaint
                           (every 300 ms while a CPU-bound run fills the cores: ui/calm.py)
     3 Hz while a run is on, 1 Hz between runs: cpu_source() ──▶ CpuMeter.push
+    (between runs the drain slows to 2 Hz and the lanes rest: ui/pace.py)
     resize ──▶ layout.plan() (ui/layout.py) ──▶ screen classes, grid columns and rows
 
 This file composes the widgets and wires the timers.  Everything the app depends
@@ -48,6 +49,7 @@ from chaishop.ui.feed import DRAIN_EVERY_S, FeedMixin
 from chaishop.ui.gil_gauge import GilGauge
 from chaishop.ui.header import ShopHeader
 from chaishop.ui.lesson_panel import LessonPanel
+from chaishop.ui.pace import Pace
 from chaishop.ui.run_state import RunState
 from chaishop.ui.rush import RushMixin, uses_grid
 from chaishop.ui.scoreboard import Scoreboard
@@ -61,10 +63,7 @@ from chaishop.ui.live_timeline import LiveTimeline
 
 __all__ = ["ShopApp", "ShopConfig"]
 
-# Between runs the CPU meter takes one sample in this many ticks (about one a second):
-# repainting it three times a second was most of the idle shop's CPU (measured).
-# Each sample is the load since the previous one, so a slower sample is still exact.
-IDLE_CPU_EVERY = 3
+
 class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMixin, CurveMixin,
               App[int]):
     CSS_PATH = ["shop.tcss", "screens.tcss"]  # the shop; the screens ? and c open
@@ -74,7 +73,8 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
     def __init__(self, config: ShopConfig, kitchen: KitchenLike,
                  clock: Callable[[], float] = time.perf_counter,
                  cpu_source: Callable[[], list[float]] | None = None,
-                 machine: Machine | None = None) -> None:
+                 machine: Machine | None = None,
+                 start_kitchen: Callable[[], object] | None = None) -> None:
         theme = starting_theme(config.theme)  # before App.__init__ takes NO_COLOR away
         super().__init__()
         self.register_theme(PROJECTOR_THEME)
@@ -93,8 +93,9 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
         self.run_state = RunState()  # the run asked for, the run shown, whether it runs
         self.results: list[ev.RunResult] = []
         self.latency = LatencyLog(config.latency_log)
-        self._cpu_ticks = 0
+        self.pace = Pace(self)  # full pace in a run, slow between runs
         self._kitchen_closed = False
+        self._start_kitchen = start_kitchen  # called once the first frame is drawn
         self._handlers = self.handlers()
         self._lines: dict[int, list[str]] = {}  # a drain's log lines, per barista
         self.header = ShopHeader(id="header")
@@ -144,12 +145,10 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
 
     def on_mount(self) -> None:
         self.watch_theme(self.theme)
-        self.set_interval(DRAIN_EVERY_S, self._tick)
-        if self.config.cpu_every_s > 0:
-            self.set_interval(self.config.cpu_every_s, self.sample_cpu)
-        if self.config.lane_every_s > 0:  # the front of house's own look at the baristas
-            every = self.config.lane_every_s
-            self.set_interval(every, lambda: self.live_timeline.tick(every))
+        lanes = self.config.lane_every_s  # > 0: the front of house's own look at the baristas
+        self.pace.start(self._tick, DRAIN_EVERY_S,
+                        self.sample_cpu if self.config.cpu_every_s > 0 else None, self.config.cpu_every_s,
+                        (lambda: self.live_timeline.tick(lanes)) if lanes > 0 else None, lanes)
         self._machine_known()
         if self.config.tour:
             from chaishop.ui.tour_player import play_tour
@@ -161,6 +160,8 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
         self.show_panes(panes_for(self.mode, self.crew))
         self.stopwatch.waiting("the kitchen is warming up (calibrating one order)…")
         self._update_header()
+        if self._start_kitchen is not None:
+            self.call_after_refresh(self._kitchen_start)
         already = getattr(self.kitchen, "ready", None)  # a caller may have waited for it
         if isinstance(already, KitchenReady):
             self._kitchen_ready(already)
@@ -170,6 +171,16 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(sig, self._stop_signal, sig)
+
+    def _kitchen_start(self) -> None:
+        """Start the kitchen now that the shop is drawn: its start-up and calibration took
+        CPU the first frame needed (on 2 cores, about 40 ms of it, measured)."""
+        start, self._start_kitchen = self._start_kitchen, None
+        try:
+            start()
+        except OSError as exc:  # no process could be started (limits, memory)
+            self.exit_message = f"the kitchen could not start: {exc}"
+            self.exit(None, 1)
 
     def watch_theme(self, theme: str) -> None:
         if self.screen_stack:
@@ -246,7 +257,7 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
             self.calm.stop()
         if self.calm.skip("tick"):
             return
-        self._drain()
+        self.pace.after_drain(self._drain())
         if self.run_state.running:
             self.stopwatch.tick(self.clock())
             self.lesson.tick()
@@ -254,9 +265,7 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
     def sample_cpu(self) -> None:
         if self.calm.skip("cpu"):
             return
-        self._cpu_ticks += 1
-        if self.run_state.running or self._cpu_ticks % IDLE_CPU_EVERY == 0:
-            self.cpu.push(self.cpu_source())
+        self.cpu.push(self.cpu_source())  # three times a second in a run, once between (ui/pace.py)
 
     def close_kitchen(self) -> None:
         self.calm.stop()

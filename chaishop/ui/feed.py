@@ -59,12 +59,13 @@ class FeedMixin:
             **self.supervision_handlers(),
         }
 
-    def _drain(self) -> None:
+    def _drain(self) -> bool:
+        """Hand the kitchen's messages to their handlers; True if there were any."""
         msgs = self.kitchen.poll()
         if self.kitchen_status():
             self._update_header()  # the seconds of silence, a restart under way
         if not msgs:
-            return
+            return False
         table = self._handlers
         self._lines = {}
         for m in msgs:
@@ -73,6 +74,7 @@ class FeedMixin:
                 handler(m)
         for b, batch in self._lines.items():
             self.panes[b - 1].flush(batch)
+        return True
 
     def _on_event(self, m: ev.Event) -> None:
         if not self.run_state.is_shown(m.run) or not 1 <= m.barista <= self.pane_count:

@@ -2,6 +2,7 @@
 
     a key (actions)      ──▶ RunState.ask()            a new run id; what was shown is dropped
     RunStarted (feed)    ──▶ RunState.started(run, t0)  the asked run is now shown and running
+                                                        (until then it is awaited: ui/pace.py)
     Event (feed)         ──▶ RunState.observe(event)    orders served (counted once, here,
                                                         for every view); events kept
     RunFinished (feed)   ──▶ RunState.finished(run)     the shown run is over
@@ -38,6 +39,7 @@ class RunState:
     lost_reason: str | None = None  # why the last run failed with its kitchen
     kitchen_gone: bool = False  # the kitchen ended and nobody restarts it (unsupervised)
     pending_start: bool = False  # a first run waits for a terminal big enough to show it
+    awaiting: bool = False  # the run asked for has neither begun nor failed yet
 
     @property
     def partial(self) -> bool:
@@ -50,17 +52,19 @@ class RunState:
         self.pending_start = False
         self.lost_reason = None
         self.drop()
+        self.awaiting = True
         return self.asked
 
     def drop(self) -> None:
         """Nothing is shown until the next run starts (what is in flight is ignored)."""
-        self.shown, self.running = None, False
+        self.shown, self.running, self.awaiting = None, False, False
 
     def started(self, run: int, t0: float) -> bool:
         """The kitchen began ``run``: shown and running, if it is the one asked for last."""
         if run != self.asked:
             return False  # superseded by a newer key press before it began
         self.shown, self.running, self.t0, self.events = run, True, t0, []
+        self.awaiting = False
         self.served = Served()
         return True
 
@@ -75,6 +79,8 @@ class RunState:
 
     def finished(self, run: int) -> bool:
         """The kitchen's verdict on ``run``: True if it is the shown one (now over)."""
+        if run == self.asked:
+            self.awaiting = False  # over, begun or not
         if run != self.shown:
             return False
         self.running = False
@@ -84,8 +90,8 @@ class RunState:
         """``run`` died with its kitchen: True if it is the one asked for last."""
         if run != self.asked:
             return False  # an older run: the panes already show a newer one
-        self.running, self.lost_reason = False, reason
+        self.running, self.lost_reason, self.awaiting = False, reason, False
         return True
 
     def gone(self) -> None:
-        self.kitchen_gone, self.running = True, False
+        self.kitchen_gone, self.running, self.awaiting = True, False, False

@@ -17,8 +17,10 @@ import argparse
 import dataclasses
 import itertools
 import os
+import sys
 import threading
 import time
+from pathlib import Path
 
 import psutil
 
@@ -26,6 +28,9 @@ from chaishop.core.protocol import events as ev
 from chaishop.core.measure.gil import WINDOW_S
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.core.kitchen.process import GIL_EVERY_S
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from testkit import press_key  # noqa: E402
 
 MODES = ("sequential", "threads", "processes", "asyncio")
 RECIPES = ("brew", "mixed", "orders")
@@ -109,15 +114,15 @@ async def soak_pilot(switches: int, size: int = 3_000_000) -> dict[str, dict[str
         async with app.run_test(size=(160, 45)) as pilot:
             async def switch(n: int) -> None:
                 for _ in range(n):
-                    await pilot.press(next(keys))
+                    await press_key(pilot, next(keys))
                     await pilot.pause(SWITCH_EVERY_S)
 
             await switch(WARMUP_SWITCHES)
-            await pilot.press("escape")
+            await press_key(pilot, "escape")
             await pilot.pause(SETTLE_S)
             before = {k: _snapshot(p) for k, p in procs.items()}
             await switch(switches)
-            await pilot.press("escape")
+            await press_key(pilot, "escape")
             await pilot.pause(SETTLE_S)
             after = {k: _snapshot(p) for k, p in procs.items()}
     finally:

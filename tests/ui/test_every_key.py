@@ -3,7 +3,9 @@
 A teacher presses keys in any order, mid-run too.  Each key here is taken from the app's
 own bindings (so a new key is pressed too), on the real kitchen, with tiny orders; after
 each one the app must still be running, with no traceback, and any screen a key opened
-is closed again with escape.  Unavailable modes (subinterpreters before 3.12, Dask
+is closed again with escape.  Keys go in through testkit.press_key: handled one by one,
+without Pilot.press's waits for an idle process (two thousand keys took over three
+minutes so, most of it in those waits).  Unavailable modes (subinterpreters before 3.12, Dask
 without its extra) must answer with a word, as on a user's machine.
 """
 
@@ -14,7 +16,7 @@ from textual.binding import Binding
 
 from chaishop.core.menu import MODE_KEYS, RECIPE_KEYS
 from chaishop.ui.app import ShopApp
-from testkit import make_app, until
+from testkit import make_app, press_key, until
 
 KITCHEN_SIZE = 100_000  # a few milliseconds of brewing per order
 SIZE = (160, 45)
@@ -37,10 +39,10 @@ def other_keys() -> list[str]:
 
 async def press_and_survive(pilot, key: str) -> None:
     app = pilot.app
-    await pilot.press(key)
+    await press_key(pilot, key)
     assert app.is_running and app._exception is None, f"{key!r} ended the shop"
     while app.screen is not app.screen_stack[0]:  # a key opened a screen: back to the shop
-        await pilot.press("escape")
+        await press_key(pilot, "escape")
         await pilot.pause(0.05)
 
 

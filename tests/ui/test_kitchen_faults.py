@@ -95,3 +95,38 @@ async def test_a_hung_kitchen_is_named_in_the_header_and_esc_replaces_it(supervi
         app.config.order_s = 0.05
         await until(pilot, lambda: app.ready is not None, timeout=30)
         await a_complete_run(pilot, "space", "threads")
+
+
+async def test_the_shop_starts_its_kitchen_once_drawn_and_an_early_key_still_runs():
+    multiprocessing.resource_tracker.ensure_running()
+    sup = Supervisor(size=ORDER_SIZE)  # not started: as `chaishop` hands it over
+    seen_at_start = []
+
+    def start():
+        seen_at_start.append("Stopwatch" in app.screen.query_one("#stopwatch").border_title
+                             if app.screen.query("#stopwatch") else False)
+        return sup.start()
+
+    app = ShopApp(ShopConfig(size=ORDER_SIZE, autostart=False), sup, start_kitchen=start)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: seen_at_start)
+            assert seen_at_start == [True]  # called once, after the shop was composed and refreshed
+            assert "warming up" in header(app)
+            await pilot.press("t")  # before the kitchen is ready: it runs once it is
+            await until(pilot, lambda: app.results, timeout=60)
+            assert app.results[-1].complete and app.results[-1].mode == "threads"
+    finally:
+        sup.close()
+
+
+async def test_a_kitchen_that_cannot_start_ends_the_shop_with_one_line():
+    def start():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    app = ShopApp(ShopConfig(size=ORDER_SIZE, autostart=False), Supervisor(size=ORDER_SIZE),
+                  start_kitchen=start)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: not app.is_running, timeout=5)
+    assert app.return_code == 1
+    assert app.exit_message == "the kitchen could not start: [Errno 11] Resource temporarily unavailable"

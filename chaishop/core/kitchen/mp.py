@@ -85,6 +85,26 @@ def silence_stdio() -> None:
         os.close(devnull)
 
 
+def quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with /dev/null as its stderr.
+
+    The tracker outlives the front of house by a moment: it unlinks what a killed
+    kitchen left (a lesson's semaphores) and warns on its stderr ("There appear to be 12
+    leaked semaphore objects"), which was the terminal, under the shell's prompt.
+    It is started (before Textual: under it stderr has no fd) with fd 2 pointed away.
+    """
+    import multiprocessing.resource_tracker
+
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        multiprocessing.resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def watch_parent(on_parent_gone: Callable[[], None] | None = None) -> None:
     """End this child when its parent dies, however it died.
 

@@ -1,0 +1,55 @@
+"""Between runs the shop wakes rarely (idle CPU, issue 21); a run brings full pace at once,
+and nothing the kitchen says between runs is lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from chaishop.ui import pace
+from scripted import scripted_app
+from testkit import until
+
+
+@pytest.fixture
+def quick_quiet(monkeypatch):
+    monkeypatch.setattr(pace, "QUIET_S", 0.3)  # the slow pace after 0.3 s of quiet, not 1.5 s
+
+
+def count_drains(app) -> list[int]:
+    calls = [0]
+    drain = app._drain
+
+    def counted() -> bool:
+        calls[0] += 1
+        return drain()
+
+    app._drain = counted
+    return calls
+
+
+async def test_between_runs_the_drain_slows_and_a_run_brings_full_pace(quick_quiet):
+    app = scripted_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("o")
+        await until(pilot, lambda: app.results)
+        await until(pilot, lambda: not app.pace.fast, timeout=5)
+        calls = count_drains(app)
+        await pilot.pause(1.2)
+        # 2 Hz between runs (10 Hz in a run): at most three drains in 1.2 s.
+        assert 1 <= calls[0] <= 3, calls
+        before = len(app.results)
+        await pilot.press("space")
+        assert app.pace.fast  # at once, not at the next slow tick
+        await until(pilot, lambda: len(app.results) > before)
+
+
+async def test_the_kitchen_is_still_heard_at_the_slow_pace(quick_quiet):
+    app = scripted_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: app.ready is not None)
+        await until(pilot, lambda: not app.pace.fast, timeout=5)
+        await pilot.press("k")  # nothing runs: the kitchen answers with a note
+        await until(pilot, lambda: any("nothing to knock out" in str(n.message)
+                                       for n in app._notifications), timeout=3)
+        assert app.pace.fast  # it spoke: full pace until it is quiet again
+        await until(pilot, lambda: not app.pace.fast, timeout=5)
