@@ -90,7 +90,7 @@ def first_frames(runs: int, chaishop: str, tmp: Path) -> list[float]:
         env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="45")
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            ["sh", "-c", f"exec {chaishop} --mode threads --recipe orders --screenshot-dir {tmp}"],
+            ["sh", "-c", f"{chaishop} --mode threads --recipe orders --screenshot-dir {tmp}"],
             stdin=slave, stdout=slave, stderr=slave, env=env, cwd=tmp, start_new_session=True)
         os.close(slave)
         seen, drawn_at = bytearray(), None
