@@ -10,7 +10,8 @@ Full pace: the kitchen's messages every DRAIN_EVERY_S, the CPU meter every cpu_e
 the lanes every lane_every_s.  Between runs: messages every IDLE_DRAIN_EVERY_S, the meter
 every IDLE_CPU_EVERY_S, no lane sampling (no lane moves).  An idle shop woke about 33
 times a second for nothing (drain 10, lanes 20, meter 3) and used 1.4 % of a core.
-Each timer has a fast and a slow twin with the same callback; exactly one of each runs.
+The drain and meter timers each have a slow twin with the same callback (one of the two
+runs at a time); the lane timer pauses.
 """
 
 from __future__ import annotations
