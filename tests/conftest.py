@@ -1,4 +1,12 @@
-"""Shared fixtures.  Every test must leave no child process and no stray thread."""
+"""Shared fixtures.  Every test must leave no child process and no stray thread.
+
+Under pytest-xdist (the README's test command runs 4 workers) a test marked ``alone``
+has the machine to itself: it measures speed-ups, lateness or parallelism, which another
+test brewing beside it would spoil.  Every test holds a shared lock on a file in the
+run's temp folder, an ``alone`` test an exclusive one (testkit.MachineLock), and the
+``alone`` tests run one after another on one worker (an xdist group), so the others
+make room once for all of them.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ import pytest
 from chaishop.core.crews import close_warm
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.tour import CAPTION_MIN_ENV
-from testkit import SHARED_PIDS, wait_until
+from testkit import SHARED_PIDS, MachineLock, wait_until
 
 # The demo's captions stay up 3 s each whatever --speed (chaishop.tour.CAPTION_MIN_S): the
 # tests play the whole tour several times, so theirs stay up as their speed says. Set before
@@ -52,6 +60,41 @@ def _children() -> list[psutil.Process]:
         if not any(s in cmd for s in _SINGLETONS):
             out.append(p)
     return out
+
+
+_machine: list[MachineLock] = []
+
+
+def _alone(item) -> bool:
+    return item.get_closest_marker("alone") is not None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Every ``alone`` test in one xdist group: one worker runs them one after another,
+    so the others make room for the batch, not once for each of them."""
+    for item in items:
+        if _alone(item):
+            item.add_marker(pytest.mark.xdist_group("alone"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Setup, call and teardown of each test under the machine lock (xdist workers only)."""
+    if not hasattr(item.config, "workerinput"):  # one process: nothing runs beside a test
+        yield
+        return
+    if not _machine:
+        # The workers' temp folders are under one folder of the run: the locks live there.
+        folder = item.config._tmp_path_factory.getbasetemp().parent
+        _machine.append(MachineLock(folder))
+    lock = _machine[0]
+    lock.take(_alone(item))
+    try:
+        yield
+    finally:
+        if not (_alone(item) and nextitem is not None and _alone(nextitem)):
+            lock.give()  # the room stays ours from one alone test to the next
 
 
 @pytest.fixture(autouse=True)

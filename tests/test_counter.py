@@ -90,6 +90,7 @@ def test_the_board_travels_to_a_process_without_the_pool():
     assert board.is_open()
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("mode", ["threads", "processes", "asyncio"])
 def test_the_counter_replies_alone_then_beside_the_others_in_one_run(mode):
     events: list = []
@@ -117,6 +118,7 @@ def test_the_others_can_grind_in_c_instead_of_brewing():
 
 @pytest.mark.parametrize("mode,who", [("threads", "workers"), ("processes", "workers"),
                                       ("processes", "counter")])
+@pytest.mark.alone
 def test_a_knocked_out_barista_keeps_nobody_waiting(mode, who):
     """Knocked out (a process: SIGKILL), a worker's order counts as over for the counter, and a
     dead counter's gate opens: the engine writes the board the baristas read."""
@@ -149,12 +151,14 @@ def test_a_knocked_out_barista_keeps_nobody_waiting(mode, who):
         assert r.orders_done == 2  # the workers got through the gate and served theirs
 
 
+@pytest.mark.alone
 def test_with_one_barista_the_counter_is_alone():
     r = shop.run(counter("sequential", 2, 3))
     assert r.complete and r.lesson.busy == () and r.lesson.alone_replies > 10
     assert r.lesson.figures(r.wall_s)["reply_late_p50_ms"] is None
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("mode", ["threads", "asyncio"])
 def test_socket_replies_are_real_round_trips_to_a_server_that_goes_away(mode):
     r = shop.run(counter(mode, 2, 2, io="socket"))
@@ -230,6 +234,7 @@ def test_bad_counter_flags_exit_2_with_one_line(capsys, argv, says):
 
 @pytest.mark.skipif(getattr(sys, "_is_gil_enabled", lambda: True)(),
                     reason="free-threaded Python only (3.13t, 3.14t): under a GIL threads convoy")
+@pytest.mark.alone
 def test_free_threaded_threads_show_no_convoy():
     """Without the GIL the counter's thread needs nothing the brewers hold: its replies are
     about as late as alone (measured 0.9x on 3.14t; under a GIL 70-90x here).  A busy

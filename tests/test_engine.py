@@ -140,6 +140,7 @@ def _children_now() -> set[int]:
             if "forkserver" not in cmdline(p) and "resource_tracker" not in cmdline(p)}
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("mode", MODES)
 def test_cancel_mid_run_stops_everyone_promptly_and_leaves_nothing(mode):
     warm(mode)

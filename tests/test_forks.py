@@ -37,6 +37,7 @@ def forks_run(mode: str, fix: str = "none", crew: int = 5, orders: int = 10,
     return result, [e for e in seen if isinstance(e, ev.Event)]
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("mode", ["threads", "asyncio", "processes"])
 def test_the_naive_table_deadlocks_the_kitchen_finds_the_cycle_and_ends_the_run(mode):
     result, events = forks_run(mode)

@@ -30,6 +30,7 @@ def test_a_fixed_script_serves_every_meal(tmp_path, capsys, mode, fix):
     assert sum("ate meal" in line for line in lines) == 6 and lines[-1].startswith("wall time: ")
 
 
+@pytest.mark.alone
 @pytest.mark.slow  # the script waits 2 s without a meal before it calls it a deadlock
 @pytest.mark.parametrize("mode", ["threads", "asyncio", "processes"])
 def test_the_naive_script_deadlocks_says_who_waits_for_whom_and_exits(tmp_path, capsys, mode):

@@ -124,6 +124,7 @@ def run_tasks(h: Table, n: int, stop_on_cycle: bool) -> float:
 RUNNERS = {"threads": run_threads, "asyncio": run_tasks}
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("mode", RUNNERS)
 def test_the_naive_table_deadlocks_in_a_five_cycle_and_a_cancel_ends_it(mode):
     h = Table(5, forks.NONE, mode == "asyncio", orders=10)

@@ -70,6 +70,7 @@ def brew_with_two_threads(size: int) -> tuple[ev.RunResult, float]:
     return result, crew_cores(seen)
 
 
+@pytest.mark.alone
 def test_two_thread_baristas_brew_in_parallel_exactly_when_the_gil_is_off():
     machine = describe()
     if machine.cores < 2:

@@ -29,6 +29,7 @@ def test_a_reading_is_picklable_for_the_kitchen():
     assert pickle.loads(pickle.dumps(r)) == r
 
 
+@pytest.mark.alone
 def test_probe_starts_stops_and_leaves_no_thread():
     probe = GilProbe()
     assert probe.read().empty
@@ -64,6 +65,7 @@ def _idle_then_busy() -> tuple[GilReading, GilReading]:
     return idle, busy
 
 
+@pytest.mark.alone
 @pytest.mark.skipif(not gil_enabled(), reason="no GIL on this build: brewing threads do not delay the probe")
 def test_cpu_bound_threads_make_the_probe_clearly_later_than_idle():
     # One reading on a busy 2-core machine can be spoiled (CI once read an idle

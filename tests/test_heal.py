@@ -144,6 +144,7 @@ def test_three_crashes_in_30_s_stop_the_restarts():
         assert RunLost(9, down.reason) in sup.poll()
 
 
+@pytest.mark.alone
 def test_close_is_quick_during_a_cpu_bound_threads_run():
     """A thread barista cannot be stopped from outside: the kitchen is ended instead."""
     with Supervisor(size=SIZE) as sup:

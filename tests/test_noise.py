@@ -8,6 +8,7 @@ import sys
 import time
 
 import psutil
+import pytest
 
 from chaishop.core.protocol import events as ev
 from chaishop.core.workloads.recipes import calibrate
@@ -17,6 +18,7 @@ from chaishop.ui.stopwatch import noise_text
 HOG = "import time\nend = time.time() + 30\nwhile time.time() < end: pass"
 
 
+@pytest.mark.alone
 def test_a_companion_is_reported_apart_and_not_counted_as_noise():
     # A busy process that is not our child (children count as the shop's own: the
     # forkserver, the resource tracker): it stands in for a busy front of house.

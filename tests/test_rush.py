@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from chaishop.core.protocol import events as ev
 from chaishop.core.engine import rush
 from chaishop.core.measure.memory import MemoryWatch
@@ -62,6 +64,7 @@ def test_a_big_crew_sends_summaries_not_events_and_its_memory():
     assert result.rss_per_barista_kib >= 0 and result.os_threads_peak >= 2
 
 
+@pytest.mark.alone
 def test_a_threads_rush_hour_counts_every_thread_it_started():
     # 1,000 threads each holding a 1.5 s order: all of them are alive at once, and the
     # run's peak of OS threads must say so (it once read 2: sampled only after start-up).

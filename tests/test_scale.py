@@ -155,6 +155,7 @@ def test_only_long_waiting_runs_are_sampled_in_whole_rounds_of_their_crew():
     assert scale.sample_of("brew", "threads", 1, 2000, 0.25) == 2000  # CPU-bound: never
 
 
+@pytest.mark.alone
 def test_a_sampled_run_is_scaled_to_every_order_and_labelled_derived(monkeypatch):
     """A curve of waiting baristas: the baseline and the crew of one serve a sample, whose
     rate is carried over to all the orders and said so; the big crew serves them all."""

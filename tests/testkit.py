@@ -11,6 +11,7 @@
     run_chaishop(*args) / start_chaishop    ``python -m chaishop ...``: run to the end / start
     stop_group(proc)                        end a started command and every process group under it
     cmdline(p)                              a process's command line, "" once it has ended (zombie, gone)
+    MachineLock(folder).held(alone)         many tests at once, or one alone (xdist workers: conftest.py)
 
 tests/ and tests/ui/ are on sys.path (pyproject.toml, [tool.pytest.ini_options] pythonpath),
 so test files import this as ``testkit`` and the scripted kitchen as ``scripted``.
@@ -18,6 +19,8 @@ so test files import this as ``testkit`` and the scripted kitchen as ``scripted`
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
 import socket
@@ -190,3 +193,43 @@ def stop_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
         except (ProcessLookupError, PermissionError):
             pass
     proc.wait()
+
+
+class MachineLock:
+    """Many tests at once, or one ``alone``: a readers-writer lock on two files (flock).
+
+    ``take(alone)`` waits its turn at the turnstile, then holds the room shared or alone;
+    a waiting ``alone`` test holds the turnstile, so the other workers' next tests queue
+    behind it instead of starving it.  A worker may keep the room between two ``alone``
+    tests (conftest.py does): the others drain once for the whole batch.
+    """
+
+    def __init__(self, folder) -> None:
+        self.turnstile = open(folder / "chaishop-turnstile.lock", "a")  # noqa: SIM115
+        self.room = open(folder / "chaishop-room.lock", "a")  # noqa: SIM115
+        self.holding: int | None = None  # fcntl.LOCK_SH or LOCK_EX while held
+
+    def take(self, alone: bool) -> None:
+        want = fcntl.LOCK_EX if alone else fcntl.LOCK_SH
+        if self.holding == want:
+            return
+        self.give()
+        fcntl.flock(self.turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self.room, want)
+        finally:
+            fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+        self.holding = want
+
+    def give(self) -> None:
+        if self.holding is not None:
+            fcntl.flock(self.room, fcntl.LOCK_UN)
+            self.holding = None
+
+    @contextlib.contextmanager
+    def held(self, alone: bool):
+        self.take(alone)
+        try:
+            yield
+        finally:
+            self.give()

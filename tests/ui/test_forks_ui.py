@@ -9,12 +9,15 @@ from __future__ import annotations
 import multiprocessing.resource_tracker
 import time
 
+import pytest
+
 from chaishop.core.kitchen.client import Kitchen
 from testkit import make_app, until
 
 SIZE = (160, 45)
 
 
+@pytest.mark.alone
 async def test_the_cycle_appears_and_q_during_the_deadlock_quits_leaving_nothing():
     multiprocessing.resource_tracker.ensure_running()  # as run_app does
     k = Kitchen(size=100_000).start()

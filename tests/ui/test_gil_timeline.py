@@ -74,6 +74,7 @@ def _readings(kitchen: Kitchen, spec: ev.RunSpec, timeout: float = 180.0) -> lis
     raise AssertionError(f"no idle GIL reading after run {spec.run}: {got}")
 
 
+@pytest.mark.alone
 def test_threads_contend_for_the_gil_processes_do_not():
     size = 12_000_000  # ~0.25 s per order here: a run long enough for a few readings
     multiprocessing.resource_tracker.ensure_running()

@@ -74,6 +74,7 @@ async def test_a_killed_kitchen_fails_its_run_and_the_next_key_works(supervisor)
         assert app.scoreboard.results == [first, result]
 
 
+@pytest.mark.alone
 @pytest.mark.slow
 async def test_a_hung_kitchen_is_named_in_the_header_and_esc_replaces_it(supervisor):
     app = app_for(supervisor, mode="threads", recipe="orders", order_s=8.0)

@@ -27,6 +27,7 @@ def count_drains(app) -> list[int]:
     return calls
 
 
+@pytest.mark.alone
 async def test_between_runs_the_drain_slows_and_a_run_brings_full_pace(quick_quiet):
     app = scripted_app()
     async with app.run_test(size=(160, 45)) as pilot:

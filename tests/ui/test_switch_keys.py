@@ -4,6 +4,8 @@ steps through the choices; in a recipe without that switch the key says whose it
 
 from __future__ import annotations
 
+import pytest
+
 from chaishop.core.menu import OPTION_KEYS, RECIPES, switch_for
 from testkit import make_app, until
 
@@ -20,6 +22,7 @@ def test_every_switch_key_means_one_thing_in_each_recipe():
     assert switch_for("brew", "O") is None
 
 
+@pytest.mark.alone
 async def test_a_fix_has_its_own_key_and_a_second_press_takes_it_back(kitchen):
     app = make_app(kitchen, mode="threads", recipe="forks", baristas=3, orders=3, order_s=0.05)
     async with app.run_test(size=SIZE) as pilot:
