@@ -20,7 +20,7 @@ import pytest
 from chaishop.core.crews import close_warm
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.tour import CAPTION_MIN_ENV
-from testkit import SHARED_PIDS, MachineLock, wait_until
+from testkit import SHARED_PIDS, MachineLock, cmdline, wait_until
 
 # The demo's captions stay up 3 s each whatever --speed (chaishop.tour.CAPTION_MIN_S): the
 # tests play the whole tour several times, so theirs stay up as their speed says. Set before
@@ -53,11 +53,8 @@ def _children() -> list[psutil.Process]:
     for p in psutil.Process().children(recursive=True):
         if p.pid in shared:
             continue
-        try:
-            cmd = " ".join(p.cmdline())
-        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
-            continue
-        if not any(s in cmd for s in _SINGLETONS):
+        cmd = cmdline(p)
+        if cmd and not any(s in cmd for s in _SINGLETONS):  # "": it ended meanwhile
             out.append(p)
     return out
 

@@ -15,14 +15,7 @@ from chaishop.core.measure.memory import MemoryWatch
 from chaishop.core.engine.shop import Run
 from chaishop.core.measure.summary import Summariser
 from chaishop.core.protocol.gauges import CELL_BREWING, CELL_DONE, CELL_FAILED, CELL_STARTING, CELL_WAITING, CrewSummary
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
+from testkit import FakeClock
 
 
 def test_summariser_tracks_each_barista_and_reports_at_a_steady_rate():
@@ -32,7 +25,7 @@ def test_summariser_tracks_each_barista_and_reports_at_a_steady_rate():
     s.add(ev.Event(ev.STARTED, 2, "b"))
     s.add(ev.Event(ev.TAKEN, 1, "a", order=1))
     s.add(ev.Event(ev.PROGRESS, 2, "b", order=2, phase=ev.PHASE_BREW))
-    clock.t = 0.15
+    clock.now = 0.15
     got = s.add(ev.Event(ev.FAILED, 3, "c", detail="the OS refused a thread: can't start new thread"))
     assert isinstance(got, CrewSummary) and got.run == 7 and got.events == 5
     assert list(got.states) == [CELL_WAITING, CELL_BREWING, CELL_FAILED]  # orders start with a wait

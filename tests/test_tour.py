@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from chaishop.core.machine import Machine
 from chaishop.tour import TOUR, caption_for, finale, measured
-from testkit import result
+from testkit import FakeClock, result
 
 GIL_ON = Machine(2, 2, "3.14.7", "CPython", True, False, "Linux x86_64")
 GIL_OFF = replace(GIL_ON, gil_enabled=False, free_threaded_build=True)
@@ -67,21 +67,13 @@ def test_finale_names_the_fastest_crew_per_recipe_as_measured():
 
 # -- pacing: a caption stays readable whatever --speed (an injected clock, no waiting) ----------
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_at_speed_4_each_caption_stays_3_s_by_default():
     from chaishop.tour import CAPTION_MIN_ENV, CAPTION_MIN_S, Pacing, caption_min_s
 
     assert caption_min_s({}) == CAPTION_MIN_S == 3.0  # the real default, without the test knob
     assert caption_min_s({CAPTION_MIN_ENV: "0.5"}) == 0.5
     assert caption_min_s({CAPTION_MIN_ENV: "soon"}) == 3.0  # a bad value: the default
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     pacing = Pacing(4.0, caption_min_s({}), clock)
     pacing.shown()
     assert pacing.hold_s() == 3.0  # not PAUSE_S / 4 = 0.75 s

@@ -11,6 +11,7 @@
     run_chaishop(*args) / start_chaishop    ``python -m chaishop ...``: run to the end / start
     stop_group(proc)                        end a started command and every process group under it
     cmdline(p)                              a process's command line, "" once it has ended (zombie, gone)
+    FakeClock(now)                          a clock a test sets by hand (clock.now += 2.0)
     MachineLock(folder).held(alone)         many tests at once, or one alone (xdist workers: conftest.py)
 
 tests/ and tests/ui/ are on sys.path (pyproject.toml, [tool.pytest.ini_options] pythonpath),
@@ -55,6 +56,16 @@ def cmdline(p: psutil.Process) -> str:
         return " ".join(p.cmdline())
     except psutil.Error:
         return ""
+
+
+class FakeClock:
+    """A clock that stands still until the test moves it: ``clock.now += 2.0``."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def wait_until(predicate, timeout: float, step: float = 0.05) -> bool:

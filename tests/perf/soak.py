@@ -30,7 +30,7 @@ from chaishop.core.kitchen.client import Kitchen
 from chaishop.core.kitchen.process import GIL_EVERY_S
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from testkit import press_key  # noqa: E402
+from testkit import cmdline, press_key  # noqa: E402
 
 MODES = ("sequential", "threads", "processes", "asyncio")
 RECIPES = ("brew", "mixed", "orders")
@@ -45,16 +45,9 @@ SETTLE_S = WINDOW_S + 2 * GIL_EVERY_S + 0.5
 LEAK_GRACE_S = 10.0
 
 
-def _cmdline(p: psutil.Process) -> str:
-    try:
-        return " ".join(p.cmdline())
-    except psutil.Error:
-        return "(gone)"
-
-
 def _snapshot(proc: psutil.Process) -> dict[str, int]:
     kids = [p for p in proc.children(recursive=True)
-            if not any(s in _cmdline(p) for s in ("resource_tracker", "(gone)"))]
+            if (cmd := cmdline(p)) and "resource_tracker" not in cmd]  # "": gone meanwhile
     threads = proc.num_threads()
     if proc.pid == os.getpid():
         # asyncio's default executor (used by Textual) grows lazily to a fixed
@@ -121,7 +114,7 @@ def soak(switches: int, size: int = 3_000_000) -> dict[str, dict[str, dict[str, 
 
         switch(WARMUP_SWITCHES)
         _settle(kitchen)
-        before = {k: _snapshot(p) for k, p in procs.items()}
+        before = _counts(procs)
         switch(switches)
         _settle(kitchen)
         after = _after(procs, before)
@@ -150,7 +143,7 @@ async def soak_pilot(switches: int, size: int = 3_000_000) -> dict[str, dict[str
             await switch(WARMUP_SWITCHES)
             await press_key(pilot, "escape")
             await pilot.pause(SETTLE_S)
-            before = {k: _snapshot(p) for k, p in procs.items()}
+            before = _counts(procs)
             await switch(switches)
             await press_key(pilot, "escape")
             await pilot.pause(SETTLE_S)
