@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-
+import gc
 import time
 from pathlib import Path
 from typing import Iterable
@@ -30,10 +30,21 @@ from chaishop.ui.config import panes_for
 
 
 class LatencyLog:
-    """Key handling times for tests/perf/ui_latency.py: when handled, when painted."""
+    """Key handling times for tests/perf/ui_latency.py: when handled, when painted; and
+    the garbage collector's pauses of more than 2 ms (``gc<generation> pause <ms>``)."""
 
     def __init__(self, path: str | None):
         self.file = open(path, "a", buffering=1) if path else None
+        self._gc_start = 0.0
+        if self.file is not None:
+            gc.callbacks.append(self._gc)
+
+    def _gc(self, phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_start = now
+        elif self.file is not None and now - self._gc_start > 0.002:
+            self.file.write(f"gc{info['generation']} pause {(now - self._gc_start) * 1000:.2f}\n")
 
     def mark(self, app: App, what: str) -> None:
         if self.file is None:
@@ -44,6 +55,7 @@ class LatencyLog:
 
     def close(self) -> None:
         if self.file is not None:
+            gc.callbacks.remove(self._gc)
             self.file.close()
             self.file = None
 

@@ -32,7 +32,7 @@ from chaishop.core.measure.cpu import CpuSampler
 from chaishop.core.protocol.kitchen import KitchenReady
 from chaishop.core.machine import Machine, describe
 from chaishop.core.menu import mode_note
-from chaishop.ui import layout
+from chaishop.ui import layout, pace
 from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.switch_keys import SwitchKeysMixin
 from chaishop.ui.barista_pane import BaristaPane
@@ -181,6 +181,8 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
         except OSError as exc:  # no process could be started (limits, memory)
             self.exit_message = f"the kitchen could not start: {exc}"
             self.exit(None, 1)
+            return
+        self.pace.sweep_now()  # before the first run's collections (ui/pace.py)
 
     def watch_theme(self, theme: str) -> None:
         if self.screen_stack:
@@ -276,3 +278,4 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
 
     def on_unmount(self) -> None:
         self.close_kitchen()
+        pace.unfreeze()

@@ -4,9 +4,9 @@
                                     [--src DIR]   (run the chaishop in DIR, e.g. an older checkout)
     python tests/perf/ui_latency.py --rush [--mode threads]   # 5,000 baristas waiting
 
-First frame: ``chaishop`` is started in a fresh tmux window (160x45) of a private
-tmux server, and ``tmux capture-pane`` is polled until the shop is drawn (the
-baristas' grid and the stopwatch); launch to drawn, each run quit with q.
+First frame: ``chaishop`` is started on a pseudo-terminal of this script's (160x45)
+and its output is read until the shop is drawn (the baristas' grid and the
+stopwatch); launch to drawn, each run quit with q.
 
 Then it runs ``chaishop`` in that tmux server with CHAISHOP_LATENCY_LOG
 set, lets it start a 4-barista threads brew (CPU-bound, in the kitchen
@@ -16,6 +16,8 @@ when the next screen refresh was done.  Both the app and this script stamp
 with time.perf_counter(), one system-wide monotonic clock, so
 ``painted - sent`` is the latency a person sees (tmux's own delivery included).
 A second check polls ``tmux capture-pane`` until the explain screen is visible.
+The app also logs its garbage collector's pauses (over 2 ms): their count and the
+longest are printed, since a full collection in a run once paused it 40-70 ms.
 Then it stops the run, waits, and measures the app's CPU with psutil over an
 idle stretch.  Goals (issue 21; issue 14 had 0.5 s, 100 ms, 2 %): first frame <= 0.35 s
 (median), key effect p90 <= 60 ms
@@ -125,11 +127,19 @@ def first_frames(runs: int, chaishop: str, tmp: Path) -> list[float]:
 
 
 def log_entries(path: Path) -> list[tuple[str, str, float]]:
+    """The key lines (handled, painted): (what, kind, perf_counter time)."""
     out = []
-    for line in path.read_text().splitlines():
+    for line in path.read_text().splitlines() if path.exists() else []:
         what, kind, t = line.split()
-        out.append((what, kind, float(t)))
+        if kind != "pause":
+            out.append((what, kind, float(t)))
     return out
+
+
+def gc_pauses(path: Path) -> list[float]:
+    """The app's garbage-collection pauses of more than 2 ms, in ms (the whole session)."""
+    return [float(line.split()[2]) for line in path.read_text().splitlines()
+            if line.split()[1] == "pause"]
 
 
 def main() -> int:
@@ -175,11 +185,10 @@ def main() -> int:
         handled, painted, seen, opened, closed = [], [], [], [], []
         for i in range(opts.presses):
             opening = i % 2 == 0
-            n_before = len(log.read_text().splitlines()) if log.exists() else 0
+            n_before = len(log_entries(log))
             sent = time.perf_counter()
             tmux("send-keys", "-t", "perf", "?")
-            wait_until(lambda: log.exists() and len(log.read_text().splitlines()) >= n_before + 2,
-                       5, 0.01)
+            wait_until(lambda: len(log_entries(log)) >= n_before + 2, 5, 0.01)
             ok = wait_until(lambda: ("How it works" in screen()) == opening, 5, 0.002)
             seen.append((time.perf_counter() - sent) * 1000 if ok else float("inf"))
             mine = log_entries(log)[n_before:]
@@ -188,6 +197,7 @@ def main() -> int:
             (opened if opening else closed).extend(painted[-1:])
             time.sleep(0.15)
         still_brewing = "brewing…" in screen()
+        pauses = gc_pauses(log)
         tmux("send-keys", "-t", "perf", "Escape")  # stop the run
         wait_until(lambda: "stopped" in screen(), 10, 0.1)
         time.sleep(2.0)
@@ -224,6 +234,9 @@ def main() -> int:
     p90 = sorted(painted)[int(0.9 * (len(painted) - 1))]
     print(f"  goal: screen refreshed within {GOAL_MS:.0f} ms at the p90: "
           f"{'met' if p90 <= GOAL_MS else 'MISSED'} ({p90:.0f} ms; max {max(painted):.0f} ms)")
+    print(f"  the app's garbage-collection pauses over 2 ms, launch to last press: {len(pauses)}"
+          + (f", longest {max(pauses):.1f} ms, {sum(p > GOAL_MS / 2 for p in pauses)} over "
+             f"{GOAL_MS / 2:.0f} ms" if pauses else ""))
     print(f"  idle CPU of the app over {opts.idle_seconds:.0f} s: {idle:.2f} % of a core "
           f"(goal <= {IDLE_GOAL_PCT:.0f} %: {'met' if idle <= IDLE_GOAL_PCT else 'MISSED'})")
     print(f"  app exited on q: {exited}")
