@@ -31,7 +31,7 @@ from chaishop.ui.config import panes_for
 
 class LatencyLog:
     """Key handling times for tests/perf/ui_latency.py: when handled, when painted; and
-    the garbage collector's pauses of more than 2 ms (``gc<generation> pause <ms>``)."""
+    the garbage collector's pauses of more than 2 ms (``gc<generation> pause <ms> <end>``)."""
 
     def __init__(self, path: str | None):
         self.file = open(path, "a", buffering=1) if path else None
@@ -44,7 +44,8 @@ class LatencyLog:
         if phase == "start":
             self._gc_start = now
         elif self.file is not None and now - self._gc_start > 0.002:
-            self.file.write(f"gc{info['generation']} pause {(now - self._gc_start) * 1000:.2f}\n")
+            self.file.write(f"gc{info['generation']} pause {(now - self._gc_start) * 1000:.2f} "
+                            f"{now:.6f}\n")
 
     def mark(self, app: App, what: str) -> None:
         if self.file is None:
