@@ -17,7 +17,7 @@ from __future__ import annotations
 from chaishop.core.measure import lanes as lanes_mod
 from chaishop.core.measure import timeline as tl
 from chaishop.core.measure.running_timeline import RunningTimeline
-from chaishop.core.menu import MODE
+from chaishop.core.menu import MODE, RECIPE
 from chaishop.core.protocol import events as ev
 from chaishop.core.protocol.gauges import LoopLag
 from chaishop.ui.calm import EVERY
@@ -93,4 +93,5 @@ class LiveTimeline:
         title = f"{spec.mode} · {spec.recipe}" + (" · baseline" if spec.baseline else "")
         self.app.timeline.show_timeline(timeline, title=title, live=live,
                                         partial=self.app.run_state.partial,
-                                        method=METHOD_SAMPLER if sampled else METHOD_EVENTS)
+                                        method=METHOD_SAMPLER if sampled else METHOD_EVENTS,
+                                        waits=RECIPE[spec.recipe].waits)

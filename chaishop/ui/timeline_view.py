@@ -4,7 +4,8 @@
         + the front of house's LaneSampler --show_timeline(Timeline)-->
         render() --core.measure.timeline.cells(n)--> per cell a block as high as the share of
         a core the barista got, on a background that says what it did with the rest:
-        waiting for the GIL, for a core (the machine is busy), for I/O, or idle
+        waiting for the GIL, for a core (the machine is busy), for I/O (or what the recipe
+        waits for: a lock, a sleep; core.menu's Recipe.waits), or idle
     a rush hour (no events, summaries): show_crew(samples, ...) --core.measure.summary.aggregate-->
         one lane per state: how many baristas were waiting, brewing, done, failed
 
@@ -38,6 +39,7 @@ class TimelineView(Widget):
         super().__init__(**kw)
         self.timeline: tl.Timeline | None = None
         self.crew: tuple | None = None  # a rush hour's (samples, t0, t1, crew size)
+        self.waits = "I/O"  # the legend's word for ░ (show_timeline)
         self.partial = False
         self.live = False
         self.method = METHOD_EVENTS
@@ -50,9 +52,11 @@ class TimelineView(Widget):
         return MAX_LANES if self.max_lanes is None else min(MAX_LANES, self.max_lanes)
 
     def show_timeline(self, timeline: tl.Timeline, partial: bool = False, title: str = "",
-                      method: str = "", live: bool = False) -> None:
-        """Draw ``timeline`` (a built one, or a running one's ``at``)."""
+                      method: str = "", live: bool = False, waits: str = "I/O") -> None:
+        """Draw ``timeline`` (a built one, or a running one's ``at``); ``waits``: what its
+        baristas wait for off a core (the recipe's word, in the legend for ░)."""
         self.timeline = timeline
+        self.waits = waits
         self.crew = None
         self.partial, self.live = partial, live
         self.method = method or METHOD_EVENTS
@@ -155,7 +159,7 @@ class TimelineView(Widget):
                                " share of a core  waits: " if wide else " core share ",
                                (" ", f"on {colours[tl.GIL_WAIT]}"), " GIL ",
                                (" ", f"on {colours[tl.CORE_WAIT]}"), " core ",
-                               ("░", colours[tl.IO_WAIT]), " I/O")
+                               ("░", colours[tl.IO_WAIT]), f" {self.waits}")
         if self.partial:
             legend.append("  (first events only)", style=f"bold {self.app.theme_variables['warning']}")
         lines.append(legend)

@@ -45,6 +45,20 @@ async def test_gauge_and_timeline_after_a_scripted_run():
         assert app.timeline.timeline.busy_s(1, "brewing") > 0
 
 
+async def test_the_timeline_names_what_the_recipe_waits_for_not_always_io():
+    """Off a core, a lock wait or a sleep looks like I/O to the CPU clocks: the legend
+    for ░ says what the recipe's baristas wait for (core.menu's Recipe.waits)."""
+    app = scripted_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key, word, wrong in (("o", "░ I/O", "░ fork"), ("f", "░ fork/sleep", "░ I/O"),
+                                 ("r", "░ lock", "░ I/O")):
+            before = len(app.results)
+            await pilot.press(key)
+            await until(pilot, lambda: len(app.results) > before and app.timeline.timeline)
+            legend = app.timeline.render().plain.splitlines()[-1]
+            assert word in legend and wrong not in legend, (key, legend)
+
+
 async def test_a_small_terminal_keeps_the_scoreboard_over_timeline_and_gauge():
     app = scripted_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -62,6 +62,9 @@ class Recipe:
     speedup: bool = True  # a speed-up means something: the shop times a baseline (not forks)
     busy: str = "brewing"  # the stopwatch's word while a run is on ("brewing… 1/4 orders served")
     cpu_word: str = "brewing"  # a pane's word for an order's CPU step ("… brewing (CPU)")
+    # What its baristas wait for off a core: the timeline's legend for ░ (a lock wait or a
+    # sleep looks the same to the CPU clocks and schedstat as waiting for I/O).
+    waits: str = "I/O"
 
     @property
     def sized(self) -> bool:
@@ -82,7 +85,8 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     # Beyond the rule of thumb (core/workloads/lessons.py): sized in their own units.
     Recipe("till", "r", "till (shared state: lost updates)",
            "ring up cups on one shared till (lost updates; --lock, --ring)", sizing=OWN_UNIT,
-           lesson=SHARED_STATE, script=False, busy="ringing up", cpu_word="ringing up"),
+           lesson=SHARED_STATE, script=False, busy="ringing up", cpu_word="ringing up",
+           waits="lock"),
     Recipe("haul", "h", "haul (big payloads: moving data)",
            "total a big payload each order carries (moving data; --share)", sizing=OWN_UNIT,
            lesson=MOVING_DATA, script=False, busy="hauling", cpu_word="totalling"),
@@ -90,6 +94,7 @@ RECIPES_ALL: tuple[Recipe, ...] = (
     Recipe("forks", "f", "forks (locks: deadlock)",
            "dining philosophers: each takes its left fork, then its right (deadlock; --fix)",
            sizing=OWN_UNIT, script=False, speedup=False, busy="dining", cpu_word="eating",
+           waits="fork/sleep",  # a fork (a lock), or thinking and eating (sleeps)
            kind="chaishop.core.workloads.forks:KIND",
            options=(Option("fix", ("none", "order", "waiter", "trylock"), key="F", keys=("", "O", "W", "T"),
                            help="how the baristas avoid the deadlock: none, a global order "
