@@ -205,3 +205,33 @@ def test_bench_ended_by_a_signal_leaves_no_process_and_no_temp_folder(what, way,
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_bench_killed_outright_leaves_no_warning_under_the_prompt(short_tmp):
+    # SIGKILL leaves the forks lesson's process locks (named semaphores) to multiprocessing's
+    # resource tracker: it unlinks them, and warned so on its stderr, the user's terminal
+    # ("There appear to be 3 leaked semaphore objects"); chaishop points it at /dev/null.
+    env = dict(os.environ, TMPDIR=str(short_tmp))
+    proc = subprocess.Popen([sys.executable, "-m", "chaishop", "bench", "--recipe", "forks",
+                             "--fix", "order", "--modes", "processes", "--baristas", "3",
+                             "--orders", "300", "--repeat", "1", "--no-warmup"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        me = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 30
+        # The tracker, the forkserver and the three baristas it forked.
+        while len(me.children(recursive=True)) < 5:
+            assert proc.poll() is None and time.monotonic() < deadline, "bench never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the baristas dining, their forks taken and put down
+        family = me.children(recursive=True)
+        proc.kill()
+        proc.wait(10)
+        _, alive = psutil.wait_procs(family, timeout=5)
+        assert not [p for p in alive if _running(p)]
+        # The tracker has ended (with the others): whatever it wrote is in the pipe.
+        err = proc.stderr.read().decode(errors="replace")
+        assert "leaked" not in err and "resource_tracker" not in err, err
+    finally:
+        proc.kill()
+        proc.wait()

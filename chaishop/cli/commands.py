@@ -54,16 +54,23 @@ def cmd_serve(args) -> int:
         raise CliError(str(exc)) from None
 
 
-def _end_cleanly_on_signals() -> None:
-    """SIGTERM/SIGHUP end bench as ctrl+c does: crews close, multiprocessing's temp dir goes."""
+def headless_start() -> None:
+    """What bench and scale do first.  SIGTERM/SIGHUP end them as ctrl+c does: crews
+    close, multiprocessing's temp dir goes.  And multiprocessing's resource tracker starts
+    with its stderr away from the terminal: after a SIGKILL it unlinked what the kitchen
+    left and warned about it under the shell's prompt ("There appear to be 3 leaked
+    semaphore objects", seen after killing a forks bench; core.kitchen.mp)."""
+    from chaishop.core.kitchen.mp import quiet_resource_tracker
+
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
+    quiet_resource_tracker()
 
 
 def cmd_bench(args) -> int:
     from chaishop.core import bench
 
-    _end_cleanly_on_signals()
+    headless_start()
     if args.orders is None:
         args.orders = 2 * args.baristas
     size = order_size(args)

@@ -33,11 +33,11 @@ def plan(args, cores: int) -> tuple[list[str], dict[str, list[int]], int]:
 
 
 def cmd_scale(args) -> int:
-    from chaishop.cli.commands import _end_cleanly_on_signals, order_size
+    from chaishop.cli.commands import headless_start, order_size
     from chaishop.core.bench import scale, scale_tables
     from chaishop.core.machine import usable_cores
 
-    _end_cleanly_on_signals()
+    headless_start()
     if args.plot is not None:
         from chaishop.core.bench import scale_plot
 
