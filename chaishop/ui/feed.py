@@ -155,8 +155,9 @@ class FeedMixin:
         self.live_timeline.run_finished(r)  # the final timeline
         after_baseline = self.baseline.after(r)  # the run a baseline was timed for
         self._rush_finished(r)  # a rush hour's timeline draws the whole crew instead
-        self.pace.after_run()  # the garbage of the run, swept (ui/pace.py)
         if after_baseline is None:  # the C key's scaling curve: its next crew
             after_baseline = self.curve_finished(r)
         if after_baseline is not None:
             self.start_run(after_baseline)
+        else:  # no run follows at once (its start would share the core with the sweep)
+            self.pace.after_run()  # the garbage of the run, swept (ui/pace.py)

@@ -7,7 +7,8 @@ sweeps its garbage.
         speaks or a run is on; the slow pace once nothing has run, been awaited or been
         heard for QUIET_S
     the first frame drawn (ShopApp._kitchen_start) ──▶ Pace.sweep_now()
-    a run's end (feed) ──▶ Pace.after_run(): a sweep once its last frame is drawn
+    a run's end, no run following at once (feed) ──▶ Pace.after_run(): a sweep once its
+        last frame is drawn
 
 Full pace: the kitchen's messages every DRAIN_EVERY_S, the CPU meter every cpu_every_s,
 the lanes every lane_every_s.  Between runs: messages every IDLE_DRAIN_EVERY_S, the meter
@@ -16,7 +17,8 @@ times a second for nothing (drain 10, lanes 20, meter 3) and used 1.4 % of a cor
 The drain and meter timers each have a slow twin with the same callback (one of the two
 runs at a time); the lane timer pauses.
 
-Sweeping: once the first frame is drawn, and when a run ends (at most every SWEEP_EVERY_S),
+Sweeping: once the first frame is drawn, and when a run ends with none following at once
+(not between a baseline and its run, or a curve's crews; at most every SWEEP_EVERY_S),
 sweep() collects all cyclic garbage and freezes what survives (gc.freeze): the ~70,000
 objects of Textual, Rich, psutil and the shop's modules and widgets, and what earlier
 runs left on screen.  Unfrozen, they sat in the oldest generation, and each full
