@@ -23,8 +23,8 @@ sweep() collects all cyclic garbage and freezes what survives (gc.freeze): the ~
 objects of Textual, Rich, psutil and the shop's modules and widgets, and what earlier
 runs left on screen.  Unfrozen, they sat in the oldest generation, and each full
 collection in a run walked them all: a pause of 40-70 ms about once a second while 4
-threads brewed, most of the key presses slower than 60 ms (issue 21;
-tests/perf/ui_latency.py prints the pauses).  Frozen, those collections take 3-12 ms.
+threads brewed, behind most of the key presses that took over 60 ms (issue 21;
+tests/perf/ui_latency.py prints the pauses).  Frozen, those collections take 3-14 ms.
 Nothing stays frozen for good: each sweep first unfreezes, so the cycles that died since
 the last one are collected then (what reference counting frees goes at once, frozen or
 not), and the app unfreezes everything when it ends.
