@@ -27,6 +27,7 @@ import pytest
 from chaishop.core.crews import close_warm
 from chaishop.core.kitchen.client import Kitchen
 from chaishop.tour import CAPTION_MIN_ENV
+from chaishop.ui.pace import sweep
 from testkit import SHARED_PIDS, MachineLock, cmdline, wait_until
 
 # The demo's captions stay up 3 s each whatever --speed (chaishop.tour.CAPTION_MIN_S): the
@@ -76,9 +77,9 @@ _tests_begun = [0]
 def _freeze_what_was_built() -> None:
     _tests_begun[0] += 1
     if _tests_begun[0] % THAW_EVERY_TESTS == 0:
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()
+        sweep()  # thaw, collect, freeze: as the shop after a run
+    else:
+        gc.freeze()
 
 
 def _alone(item) -> bool:

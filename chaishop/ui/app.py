@@ -32,7 +32,7 @@ from chaishop.core.measure.cpu import CpuSampler
 from chaishop.core.protocol.kitchen import KitchenReady
 from chaishop.core.machine import Machine, describe
 from chaishop.core.menu import mode_note
-from chaishop.ui import layout, pace
+from chaishop.ui import layout
 from chaishop.ui.actions import ActionsMixin, LatencyLog
 from chaishop.ui.switch_keys import SwitchKeysMixin
 from chaishop.ui.barista_pane import BaristaPane
@@ -278,4 +278,4 @@ class ShopApp(SwitchKeysMixin, SupervisionMixin, RushMixin, FeedMixin, ActionsMi
 
     def on_unmount(self) -> None:
         self.close_kitchen()
-        pace.unfreeze()
+        self.pace.end()

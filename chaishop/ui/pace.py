@@ -60,11 +60,6 @@ def sweep() -> None:
     gc.freeze()
 
 
-def unfreeze() -> None:
-    """Hand every frozen object back to the collector (the app has ended)."""
-    gc.unfreeze()
-
-
 class Pace:
     """The app's timers and which of their two paces is on (see the module docstring)."""
 
@@ -93,6 +88,10 @@ class Pace:
         """Sweep (see the module docstring): the first frame is drawn, or a run has ended."""
         self.swept = self.clock()
         sweep()
+
+    def end(self) -> None:
+        """The app has ended: every frozen object goes back to the collector."""
+        gc.unfreeze()
 
     def after_run(self) -> None:
         """A run has ended: sweep once its last frame is drawn, unless one was recent."""
